@@ -1,0 +1,37 @@
+/* cli-private.h — what the subcommands share. */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include "core/profile.h"
+
+G_BEGIN_DECLS
+
+enum {
+  PYRO_EXIT_OK = 0,
+  PYRO_EXIT_BAD_INPUT = 1,
+  PYRO_EXIT_USAGE = 2,
+};
+
+typedef struct {
+  const char *name;
+  const char *summary;
+  int (*run) (int argc, char **argv);
+} PyroSubcommand;
+
+/* Parses @entries for subcommand @name; on failure prints the error and
+ * returns FALSE.  @usage names the positional arguments. */
+gboolean pyro_cli_parse (const char *name, const char *usage, const char *description,
+                         const GOptionEntry *entries, int *argc, char ***argv);
+/* Loads @path, printing "pyrometer: MESSAGE" on failure. */
+PyroProfile *pyro_cli_load (const char *path);
+/* Prints @builder's root as pretty JSON on stdout. */
+void pyro_cli_print_json (JsonBuilder *builder);
+/* Prints "pyrometer NAME: MESSAGE" on stderr and returns @status. */
+int pyro_cli_fail (const char *name, int status, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+int pyro_cli_report (int argc, char **argv);
+int pyro_cli_info (int argc, char **argv);
+int pyro_cli_export (int argc, char **argv);
+
+G_END_DECLS

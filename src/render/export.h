@@ -1,0 +1,29 @@
+/* export.h — paints a view of a profile to PNG, SVG or PDF (by the output's
+ * extension) with the same painters the window uses. */
+#pragma once
+
+#include <gio/gio.h>
+#include "core/profile.h"
+#include "core/selection.h"
+
+G_BEGIN_DECLS
+
+#define PYRO_EXPORT_ERROR (pyro_export_error_quark ())
+GQuark pyro_export_error_quark (void);
+
+typedef struct {
+  const char *view;     /* "flame", "icicle", "squaremap", ... */
+  const char *title;    /* nullable: a title line above the view */
+  int width;            /* logical pixels, 0 = default (1600) */
+  int height;           /* 0 = fit the content */
+  double scale;         /* 1 or 2 for PNG; 0 = 1 */
+} PyroExportOptions;
+
+/* Returns the views pyro_export_file() accepts, NULL-terminated. */
+const char *const *pyro_export_views (void);
+
+gboolean pyro_export_file (PyroProfile *profile, const PyroSelection *selection,
+                           const PyroExportOptions *options, const char *out_path,
+                           GError **error);
+
+G_END_DECLS

@@ -1,0 +1,64 @@
+#include "fixtures.h"
+#include "formats/reader.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+static char *temp_dir;
+
+static void
+remove_temp_dir (void)
+{
+  if (temp_dir == NULL)
+    return;
+  g_autoptr (GDir) dir = g_dir_open (temp_dir, 0, NULL);
+  const char *name;
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (temp_dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (temp_dir);
+}
+
+char *
+fixture_temp_path (const char *basename)
+{
+  if (temp_dir == NULL)
+    {
+      temp_dir = g_dir_make_tmp ("pyro-test-XXXXXX", NULL);
+      g_assert_nonnull (temp_dir);
+      atexit (remove_temp_dir);
+    }
+  return g_build_filename (temp_dir, basename, NULL);
+}
+
+char *
+fixture_write_temp (const char *basename, const void *data, gssize len)
+{
+  char *path = fixture_temp_path (basename);
+  g_autoptr (GError) error = NULL;
+  g_file_set_contents (path, data, len, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+PyroProfile *
+fixture_profile_from_folded (const char *text)
+{
+  g_autofree char *path = fixture_write_temp ("fixture.folded", text, -1);
+  g_autoptr (GError) error = NULL;
+  PyroProfile *profile = pyro_format_load_file (path, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (profile);
+  return profile;
+}
+
+guint32
+fixture_func (PyroProfile *profile, const char *name)
+{
+  for (guint f = 0; f < pyro_profile_n_funcs (profile); f++)
+    if (strcmp (pyro_profile_func_name (profile, f), name) == 0)
+      return f;
+  return PYRO_NONE;
+}

@@ -1,0 +1,183 @@
+/* `pyrometer report|info|export` as a person runs them. */
+#include "fixtures.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+run_pyrometer (Run *r, const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  const char *bin = g_getenv ("PYRO_BIN");
+  g_assert_nonnull (bin);
+  g_ptr_array_add (argv, (gpointer) bin);
+  va_list args;
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  /* headless: a subcommand must never need a display */
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_autoptr (GSubprocess) proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  r->status = g_subprocess_get_exit_status (proc);
+}
+
+static const char *demo = "main;parse;read 10\nmain;parse 5\nmain;compute;fib 70\nmain;compute 5\nmain 10\n";
+
+static void
+test_report_json (void)
+{
+  g_autofree char *path = fixture_write_temp ("demo.folded", demo, -1);
+  g_auto (Run) r = { 0 };
+  run_pyrometer (&r, "report", path, "--format", "json", "--top", "3", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  json_parser_load_from_data (parser, r.out, -1, &error);
+  g_assert_no_error (error);
+  JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, "folded");
+  g_assert_cmpstr (json_object_get_string_member (root, "unit"), ==, "samples");
+  g_assert_cmpint (json_object_get_int_member (root, "samples"), ==, 100);
+  g_assert_cmpfloat (json_object_get_double_member (root, "total"), ==, 100);
+  g_assert_true (json_object_get_null_member (root, "duration_s"));
+  JsonArray *funcs = json_object_get_array_member (root, "functions");
+  g_assert_cmpuint (json_array_get_length (funcs), ==, 3);
+  JsonObject *top = json_array_get_object_element (funcs, 0);
+  g_assert_cmpstr (json_object_get_string_member (top, "name"), ==, "fib");
+  g_assert_cmpfloat (json_object_get_double_member (top, "self"), ==, 70);
+  g_assert_cmpfloat (json_object_get_double_member (top, "self_pct"), ==, 70);
+  JsonObject *second = json_array_get_object_element (funcs, 1);
+  /* ties on self (10) break by total: main (100) before read (10) */
+  g_assert_cmpstr (json_object_get_string_member (second, "name"), ==, "main");
+  g_assert_cmpfloat (json_object_get_double_member (second, "total_pct"), ==, 100);
+  g_assert_true (json_object_get_null_member (second, "calls"));
+}
+
+static void
+test_report_text_and_info (void)
+{
+  g_autofree char *path = fixture_write_temp ("demo.folded", demo, -1);
+  g_auto (Run) r = { 0 };
+  run_pyrometer (&r, "report", path, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "fib"));
+  g_assert_nonnull (strstr (r.out, "70.00%"));
+
+  g_auto (Run) i = { 0 };
+  run_pyrometer (&i, "info", path, "--format", "json", NULL);
+  g_assert_cmpint (i.status, ==, 0);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, i.out, -1, NULL));
+  JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (root, "functions"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (root, "threads"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (root, "samples"), ==, 5);
+}
+
+static void
+expect_bad_input (const char *basename, const void *data, gssize len, const char *fragment)
+{
+  g_autofree char *path = fixture_write_temp (basename, data, len);
+  g_auto (Run) r = { 0 };
+  run_pyrometer (&r, "report", path, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.out, ==, "");
+  /* one line that names the file and the problem */
+  g_assert_nonnull (strstr (r.err, basename));
+  g_assert_nonnull (strstr (r.err, fragment));
+  g_assert_cmpint (strchr (r.err, '\n') - r.err, ==, (long) strlen (r.err) - 1);
+}
+
+static void
+test_bad_files (void)
+{
+  expect_bad_input ("empty.folded", "", 0, "empty");
+  guint8 garbage[4096];
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  for (guint i = 0; i < sizeof garbage; i++)
+    garbage[i] = (guint8) g_rand_int (rand);
+  garbage[0] = 0xfe;
+  expect_bad_input ("garbage.bin", garbage, sizeof garbage, "not a format Pyrometer reads");
+  expect_bad_input ("nan.folded", "a;b 1\na;b x1\n", -1, "expected a sample count");
+
+  gsize n = 10u << 20;
+  g_autofree char *big = g_malloc (n + 1);
+  memset (big, 'y', n);
+  big[n] = '\n';
+  expect_bad_input ("long.folded", big, (gssize) n + 1, "line 1");
+
+  g_auto (Run) missing = { 0 };
+  run_pyrometer (&missing, "report", "/nonexistent/trace.folded", NULL);
+  g_assert_cmpint (missing.status, ==, 1);
+  g_assert_nonnull (strstr (missing.err, "/nonexistent/trace.folded"));
+}
+
+static void
+test_usage (void)
+{
+  g_auto (Run) r = { 0 };
+  run_pyrometer (&r, "report", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_auto (Run) bad = { 0 };
+  run_pyrometer (&bad, "report", "--no-such-option", "x", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  const char *commands[] = { "report", "info", "export" };
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto (Run) help = { 0 };
+      run_pyrometer (&help, commands[i], "--help", NULL);
+      g_assert_cmpint (help.status, ==, 0);
+      g_assert_nonnull (strstr (help.out, commands[i]));
+    }
+}
+
+static void
+test_export_folded (void)
+{
+  g_autofree char *path = fixture_write_temp ("demo.folded", demo, -1);
+  g_autofree char *out = fixture_temp_path ("out.folded");
+  g_auto (Run) r = { 0 };
+  run_pyrometer (&r, "export", path, "-o", out, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_auto (Run) again = { 0 };
+  run_pyrometer (&again, "report", out, "--format", "json", NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_nonnull (strstr (again.out, "\"total\" : 100"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cli/report-json", test_report_json);
+  g_test_add_func ("/cli/report-text-info", test_report_text_and_info);
+  g_test_add_func ("/cli/bad-files", test_bad_files);
+  g_test_add_func ("/cli/usage", test_usage);
+  g_test_add_func ("/cli/export-folded", test_export_folded);
+  return g_test_run ();
+}
