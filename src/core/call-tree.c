@@ -1,5 +1,5 @@
 #include "call-tree.h"
-#include "id-set.h"
+#include "trie-index.h"
 
 #include <string.h>
 
@@ -8,30 +8,19 @@
 typedef struct {
   GArray *parent;  /* guint32 */
   GArray *func;    /* guint32 */
-  PyroIdSet *index;
+  PyroTrieIndex *index;
 } FuncTrie;
-
-typedef struct {
-  guint32 parent, func;
-} TrieKey;
-
-static gboolean
-trie_equal (guint32 id, gconstpointer key, gpointer user_data)
-{
-  const FuncTrie *t = user_data;
-  const TrieKey *k = key;
-  return PYRO_COL (t->parent, guint32, id) == k->parent && PYRO_COL (t->func, guint32, id) == k->func;
-}
 
 static void
 trie_init (FuncTrie *t, guint reserve)
 {
   t->parent = g_array_sized_new (FALSE, FALSE, sizeof (guint32), reserve);
   t->func = g_array_sized_new (FALSE, FALSE, sizeof (guint32), reserve);
-  t->index = pyro_id_set_new ();
+  t->index = pyro_trie_index_new ();
   guint32 none = PYRO_NONE;
   g_array_append_val (t->parent, none);
   g_array_append_val (t->func, none);
+  pyro_trie_index_add (t->index, PYRO_NONE, 0, PYRO_NONE, (const guint32 *) t->func->data);
 }
 
 static void
@@ -39,21 +28,19 @@ trie_clear (FuncTrie *t)
 {
   g_clear_pointer (&t->parent, g_array_unref);
   g_clear_pointer (&t->func, g_array_unref);
-  g_clear_pointer (&t->index, pyro_id_set_free);
+  g_clear_pointer (&t->index, pyro_trie_index_free);
 }
 
 static guint32
 trie_child (FuncTrie *t, guint32 parent, guint32 func)
 {
-  TrieKey key = { parent, func };
-  guint64 hash = pyro_hash_u32x2 (parent, func);
-  guint32 id = pyro_id_set_lookup (t->index, hash, &key, trie_equal, t);
+  guint32 id = pyro_trie_index_find (t->index, parent, func, (const guint32 *) t->func->data);
   if (id != PYRO_NONE)
     return id;
   id = t->parent->len;
   g_array_append_val (t->parent, parent);
   g_array_append_val (t->func, func);
-  pyro_id_set_insert (t->index, hash, id);
+  pyro_trie_index_add (t->index, parent, id, func, (const guint32 *) t->func->data);
   return id;
 }
 

@@ -1,5 +1,6 @@
 #include "profile.h"
 #include "id-set.h"
+#include "trie-index.h"
 
 #include <string.h>
 
@@ -39,7 +40,7 @@ pyro_profile_new (const char *format)
   self->string_index = pyro_id_set_new ();
   self->func_index = pyro_id_set_new ();
   self->frame_index = pyro_id_set_new ();
-  self->stack_index = pyro_id_set_new ();
+  self->stack_index = pyro_trie_index_new ();
 
   /* String 0 is the empty string: "no file", "no module". */
   pyro_profile_intern_len (self, "", 0);
@@ -94,7 +95,7 @@ pyro_profile_finish (PyroProfile *self)
   g_clear_pointer (&self->string_index, pyro_id_set_free);
   g_clear_pointer (&self->func_index, pyro_id_set_free);
   g_clear_pointer (&self->frame_index, pyro_id_set_free);
-  g_clear_pointer (&self->stack_index, pyro_id_set_free);
+  g_clear_pointer (&self->stack_index, pyro_trie_index_free);
 }
 
 /* strings */
@@ -219,34 +220,21 @@ pyro_profile_add_frame (PyroProfile *self, guint32 func, guint32 line, guint64 a
 
 /* stacks */
 
-typedef struct {
-  guint32 parent, frame;
-} StackKey;
-
-static gboolean
-stack_equal (guint32 id, gconstpointer key, gpointer user_data)
-{
-  const PyroProfile *self = user_data;
-  const StackKey *k = key;
-  return PYRO_COL (self->stack_parent, guint32, id) == k->parent
-         && PYRO_COL (self->stack_frame, guint32, id) == k->frame;
-}
-
 guint32
 pyro_profile_add_stack (PyroProfile *self, guint32 parent, guint32 frame)
 {
   g_return_val_if_fail (self->stack_index != NULL, PYRO_NONE);
 
-  StackKey key = { parent, frame };
-  guint64 hash = pyro_hash_u32x2 (parent, frame);
-  guint32 id = pyro_id_set_lookup (self->stack_index, hash, &key, stack_equal, self);
+  guint32 id = pyro_trie_index_find (self->stack_index, parent, frame,
+                                     (const guint32 *) self->stack_frame->data);
   if (id != PYRO_NONE)
     return id;
 
   id = self->stack_parent->len;
   g_array_append_val (self->stack_parent, parent);
   g_array_append_val (self->stack_frame, frame);
-  pyro_id_set_insert (self->stack_index, hash, id);
+  pyro_trie_index_add (self->stack_index, parent, id, frame,
+                       (const guint32 *) self->stack_frame->data);
   return id;
 }
 

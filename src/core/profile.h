@@ -80,6 +80,7 @@ typedef struct {
 } PyroMetadata;
 
 typedef struct _PyroIdSet PyroIdSet;
+typedef struct _PyroTrieIndex PyroTrieIndex;
 
 typedef struct {
   gatomicrefcount ref;
@@ -126,7 +127,7 @@ typedef struct {
   PyroIdSet *string_index;
   PyroIdSet *func_index;
   PyroIdSet *frame_index;
-  PyroIdSet *stack_index;
+  PyroTrieIndex *stack_index;
 } PyroProfile;
 
 PyroProfile *pyro_profile_new (const char *format);
