@@ -1,16 +1,20 @@
 #include "cli-private.h"
 #include "formats/folded.h"
+#include "formats/speedscope.h"
 
 #include <glib/gi18n.h>
 
+typedef gboolean (*TraceWriter) (PyroProfile *profile, GOutputStream *out,
+                                 GCancellable *cancellable, GError **error);
+
 static gboolean
-write_folded (PyroProfile *profile, const char *out_path, GError **error)
+write_trace (PyroProfile *profile, const char *out_path, TraceWriter writer, GError **error)
 {
   g_autoptr (GFile) file = g_file_new_for_commandline_arg (out_path);
   g_autoptr (GFileOutputStream) out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error);
   if (out == NULL)
     return FALSE;
-  return pyro_folded_write (profile, G_OUTPUT_STREAM (out), NULL, error)
+  return writer (profile, G_OUTPUT_STREAM (out), NULL, error)
          && g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error);
 }
 
@@ -20,7 +24,7 @@ pyro_cli_export (int argc, char **argv)
   g_autofree char *out_path = NULL;
   g_autofree char *view = NULL;
   const GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("Write to OUT; its extension picks the format (.png, .svg, .pdf, .folded)"), "OUT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("Write to OUT; its extension picks the format (.png, .svg, .pdf, .folded, .speedscope.json)"), "OUT" },
     { "view", 0, 0, G_OPTION_ARG_STRING, &view, N_("The view to paint: flame (default) or icicle"), "VIEW" },
     { NULL },
   };
@@ -37,9 +41,15 @@ pyro_cli_export (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   if (g_str_has_suffix (out_path, ".folded"))
     {
-      if (!write_folded (profile, out_path, &error))
+      if (!write_trace (profile, out_path, pyro_folded_write, &error))
         return pyro_cli_fail ("export", PYRO_EXIT_BAD_INPUT, "%s", error->message);
       return PYRO_EXIT_OK;
     }
-  return pyro_cli_fail ("export", PYRO_EXIT_USAGE, _("%s: unknown output extension; expected .folded"), out_path);
+  if (g_str_has_suffix (out_path, ".speedscope.json"))
+    {
+      if (!write_trace (profile, out_path, pyro_speedscope_write, &error))
+        return pyro_cli_fail ("export", PYRO_EXIT_BAD_INPUT, "%s", error->message);
+      return PYRO_EXIT_OK;
+    }
+  return pyro_cli_fail ("export", PYRO_EXIT_USAGE, _("%s: unknown output extension; expected .folded or .speedscope.json"), out_path);
 }

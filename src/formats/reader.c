@@ -1,5 +1,6 @@
 #include "reader.h"
 #include "folded.h"
+#include "speedscope.h"
 
 #include <string.h>
 #include <sys/mman.h>
@@ -9,6 +10,7 @@ G_DEFINE_QUARK (pyro-format-error-quark, pyro_format_error)
 /* Content sniffers run in this order; the best score wins, earlier on ties. */
 static const PyroFormatReader *const readers[] = {
   &pyro_folded_reader,
+  &pyro_speedscope_reader,
   NULL,
 };
 
