@@ -16,6 +16,9 @@ typedef struct {
   guint32 line;           /* 0 unknown */
   const char *module;     /* path of the mapped file */
   gboolean inlined;       /* an inlined call inside the next (outer) frame */
+  guint32 function_line;  /* first line of the function, 0 unknown */
+  const char *problem;    /* nullable: why names or lines are missing for the module
+                           * ("not found", "build id differs", "no debug info") */
 } PyroSymbolFrame;
 
 PyroSymbolizer *pyro_symbolizer_new (void);
@@ -32,6 +35,32 @@ void pyro_symbolizer_add_mapping (PyroSymbolizer *self, guint32 pid, guint64 sta
  * stay valid for the symbolizer's life. */
 guint pyro_symbolizer_resolve (PyroSymbolizer *self, guint32 pid, guint64 address,
                                PyroSymbolFrame *out, guint max);
+
+/* @child starts with a copy of @parent's mappings (fork without exec). */
+void pyro_symbolizer_fork (PyroSymbolizer *self, guint32 parent, guint32 child);
+
+/* Forgets every mapping of @pid (it exec'd or exited). */
+void pyro_symbolizer_forget (PyroSymbolizer *self, guint32 pid);
+
+/* Resolves a kernel @address through /proc/kallsyms (read once, when first
+ * needed).  @build_id, when known, is compared with the running kernel's;
+ * a different kernel gives "[kernel.kallsyms]+0xoffset" frames. */
+guint pyro_symbolizer_resolve_kernel (PyroSymbolizer *self, guint64 address,
+                                      PyroSymbolFrame *out, guint max);
+void  pyro_symbolizer_set_kernel_build_id (PyroSymbolizer *self, const guint8 *build_id,
+                                           gsize build_id_len);
+
+/* Unwinds a user stack copied by the kernel (PERF_SAMPLE_REGS_USER +
+ * PERF_SAMPLE_STACK_USER) with libdw's CFI unwinder.  @regs holds the
+ * registers in perf's x86-64 order (PERF_REG_X86_*) compressed by @regs_mask;
+ * @stack is the copy starting at the stack pointer.  Memory outside the copy
+ * is read from the mapped ELF files.  Writes the program counters, the
+ * sampled one first, callers as return addresses; returns how many (0 when
+ * the architecture or the registers are not supported). */
+guint pyro_symbolizer_unwind (PyroSymbolizer *self, guint32 pid, guint32 tid,
+                              const guint64 *regs, guint64 regs_mask,
+                              const guint8 *stack, gsize stack_size,
+                              guint64 *pcs, guint max);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PyroSymbolizer, pyro_symbolizer_free)
 
