@@ -170,6 +170,32 @@ test_export_folded (void)
   g_assert_nonnull (strstr (again.out, "\"total\" : 100"));
 }
 
+static void
+test_diff_json (void)
+{
+  g_autofree char *a = fixture_write_temp ("slow.folded", "main;fib;fib 60\nmain;fib 20\nmain;setup 20\n", -1);
+  g_autofree char *b = fixture_write_temp ("fast.folded", "main;fib 5\nmain;setup 20\n", -1);
+  g_auto (Run) r = { 0 };
+  run_pyrometer (&r, "diff", a, b, "--format", "json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, r.out, -1, NULL));
+  JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpfloat (json_object_get_double_member (root, "a_total"), ==, 100);
+  g_assert_cmpfloat (json_object_get_double_member (root, "b_total"), ==, 25);
+  g_assert_cmpfloat (json_object_get_double_member (root, "ratio"), ==, 4);
+  JsonObject *fib = json_array_get_object_element (json_object_get_array_member (root, "functions"), 0);
+  g_assert_cmpstr (json_object_get_string_member (fib, "name"), ==, "fib");
+  g_assert_cmpfloat (json_object_get_double_member (fib, "a"), ==, 80);
+  g_assert_cmpfloat (json_object_get_double_member (fib, "b"), ==, 5);
+  g_assert_cmpfloat (json_object_get_double_member (fib, "delta"), ==, -75);
+
+  g_auto (Run) text = { 0 };
+  run_pyrometer (&text, "diff", a, b, NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_true (g_str_has_prefix (text.out, "B is 4.0× faster overall; fib went from 80.0% to 20.0%"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -179,5 +205,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bad-files", test_bad_files);
   g_test_add_func ("/cli/usage", test_usage);
   g_test_add_func ("/cli/export-folded", test_export_folded);
+  g_test_add_func ("/cli/diff-json", test_diff_json);
   return g_test_run ();
 }

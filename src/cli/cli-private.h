@@ -33,5 +33,6 @@ int pyro_cli_fail (const char *name, int status, const char *format, ...) G_GNUC
 int pyro_cli_report (int argc, char **argv);
 int pyro_cli_info (int argc, char **argv);
 int pyro_cli_export (int argc, char **argv);
+int pyro_cli_diff (int argc, char **argv);
 
 G_END_DECLS

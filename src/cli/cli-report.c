@@ -5,15 +5,6 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
-static PyroFunctionTable *
-hottest_functions (PyroProfile *profile)
-{
-  if (profile->has_call_stats)
-    return pyro_function_table_new_exact (profile);
-  g_autoptr (PyroCallTree) tree = pyro_call_tree_new (profile, NULL, NULL, NULL);
-  return pyro_function_table_new (tree);
-}
-
 /* Samples per thread; a sample's weight counts when weights are counts. */
 static double *
 thread_samples (PyroProfile *profile)
@@ -185,7 +176,7 @@ pyro_cli_report (int argc, char **argv)
   g_autoptr (PyroProfile) profile = pyro_cli_load (argv[1]);
   if (profile == NULL)
     return PYRO_EXIT_BAD_INPUT;
-  g_autoptr (PyroFunctionTable) table = hottest_functions (profile);
+  g_autoptr (PyroFunctionTable) table = pyro_function_table_new_for_profile (profile);
   if (format != NULL && g_str_equal (format, "json"))
     print_json (profile, table, (guint) top);
   else

@@ -9,6 +9,7 @@ static const PyroSubcommand subcommands[] = {
   { "report", N_("Print the hottest functions of a trace"), pyro_cli_report },
   { "info", N_("Print what a trace holds"), pyro_cli_info },
   { "export", N_("Write a view of a trace as PNG, SVG, PDF or folded stacks"), pyro_cli_export },
+  { "diff", N_("Compare two traces: what got faster, what got slower"), pyro_cli_diff },
 };
 
 gboolean

@@ -84,6 +84,15 @@ pyro_function_table_new_exact (PyroProfile *profile)
   return table;
 }
 
+PyroFunctionTable *
+pyro_function_table_new_for_profile (PyroProfile *profile)
+{
+  if (profile->has_call_stats)
+    return pyro_function_table_new_exact (profile);
+  g_autoptr (PyroCallTree) tree = pyro_call_tree_new (profile, NULL, NULL, NULL);
+  return pyro_function_table_new (tree);
+}
+
 void
 pyro_function_table_free (PyroFunctionTable *self)
 {

@@ -27,6 +27,9 @@ PyroFunctionTable *pyro_function_table_new (const PyroCallTree *tree);
 /* The exact table of a deterministic profile (has_call_stats): self = own
  * time, total = cumulative time, calls = total calls. */
 PyroFunctionTable *pyro_function_table_new_exact (PyroProfile *profile);
+/* The table `report` shows: exact for deterministic profiles, else from the
+ * whole profile's top-down tree. */
+PyroFunctionTable *pyro_function_table_new_for_profile (PyroProfile *profile);
 void               pyro_function_table_free (PyroFunctionTable *self);
 /* Row of @func, or NULL. */
 const PyroFunctionRow *pyro_function_table_lookup (const PyroFunctionTable *self, guint32 func);

@@ -1,0 +1,45 @@
+#include "tree-diff.h"
+
+/* B's func ids -> A's, by name and file (the first of A's funcs with that
+ * name and file); PYRO_NONE when A lacks it. */
+static guint32 *
+map_funcs (PyroProfile *b, PyroProfile *a)
+{
+  g_autoptr (GHashTable) in_a = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint f = 0; f < pyro_profile_n_funcs (a); f++)
+    {
+      char *key = g_strdup_printf ("%s\x1f%s", pyro_profile_func_name (a, f), pyro_profile_func_file (a, f));
+      if (!g_hash_table_contains (in_a, key))
+        g_hash_table_insert (in_a, key, GUINT_TO_POINTER (f + 1));
+      else
+        g_free (key);
+    }
+
+  guint32 *map = g_new (guint32, pyro_profile_n_funcs (b) + 1);
+  for (guint f = 0; f < pyro_profile_n_funcs (b); f++)
+    {
+      g_autofree char *key = g_strdup_printf ("%s\x1f%s", pyro_profile_func_name (b, f),
+                                              pyro_profile_func_file (b, f));
+      map[f] = GPOINTER_TO_UINT (g_hash_table_lookup (in_a, key)) - 1;
+    }
+  return map;
+}
+
+double *
+pyro_call_tree_match_totals (const PyroCallTree *b, const PyroCallTree *a)
+{
+  g_autofree guint32 *map = map_funcs (b->profile, a->profile);
+  g_autofree guint32 *a_node = g_new (guint32, b->n_nodes);
+  double *totals = g_new0 (double, b->n_nodes);
+
+  a_node[0] = 0;
+  totals[0] = a->total[0];
+  for (guint i = 1; i < b->n_nodes; i++)
+    {
+      guint32 p = a_node[b->parent[i]];
+      guint32 f = map[b->func[i]];
+      a_node[i] = (p == PYRO_NONE || f == PYRO_NONE) ? PYRO_NONE : pyro_call_tree_find_child (a, p, f);
+      totals[i] = a_node[i] == PYRO_NONE ? 0 : a->total[a_node[i]];
+    }
+  return totals;
+}
