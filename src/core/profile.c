@@ -36,6 +36,7 @@ pyro_profile_new (const char *format)
   self->call_edges = COL (PyroCallEdge);
   self->meta.format = g_strdup (format);
   self->meta.unit = PYRO_UNIT_SAMPLES;
+  self->warnings = g_ptr_array_new_with_free_func (g_free);
 
   self->string_index = pyro_id_set_new ();
   self->func_index = pyro_id_set_new ();
@@ -86,6 +87,8 @@ pyro_profile_unref (PyroProfile *self)
   g_free (self->meta.format);
   g_free (self->meta.command_line);
   g_free (self->meta.host);
+  g_free (self->meta.event);
+  g_ptr_array_unref (self->warnings);
   g_free (self);
 }
 
@@ -394,4 +397,13 @@ pyro_func_kind_to_string (PyroFuncKind kind)
     case PYRO_FUNC_OTHER:
     default: return "other";
     }
+}
+
+void
+pyro_profile_add_warning (PyroProfile *self, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_ptr_array_add (self->warnings, g_strdup_vprintf (format, args));
+  va_end (args);
 }

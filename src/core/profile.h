@@ -77,6 +77,7 @@ typedef struct {
   PyroUnit unit;        /* unit of sample weights */
   gboolean has_time;    /* samples carry real timestamps */
   gboolean estimated;   /* stacks were estimated (e.g. from caller/callee pairs) */
+  char *event;          /* nullable: the event that weighs the samples ("cycles") */
 } PyroMetadata;
 
 typedef struct _PyroIdSet PyroIdSet;
@@ -123,6 +124,10 @@ typedef struct {
 
   PyroMetadata meta;
 
+  /* Problems found while loading that a person should see once (missing
+   * binaries, debug info, lost samples): char *, owned. */
+  GPtrArray *warnings;
+
   /* deduplication indexes, used while building */
   PyroIdSet *string_index;
   PyroIdSet *func_index;
@@ -157,6 +162,7 @@ void    pyro_profile_add_mark (PyroProfile *self, const char *name, gint64 start
                                gint64 end, guint32 thread);
 void    pyro_profile_add_func_stats (PyroProfile *self, const PyroFuncStats *stats);
 void    pyro_profile_add_call_edge (PyroProfile *self, const PyroCallEdge *edge);
+void    pyro_profile_add_warning (PyroProfile *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 /* Drops the build-time indexes; the profile is read-only afterwards. */
 void    pyro_profile_finish (PyroProfile *self);
