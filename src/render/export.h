@@ -11,6 +11,13 @@ G_BEGIN_DECLS
 #define PYRO_EXPORT_ERROR (pyro_export_error_quark ())
 GQuark pyro_export_error_quark (void);
 
+typedef enum {
+  PYRO_EXPORT_ERROR_UNKNOWN_FORMAT,  /* the output's extension is not .png, .svg or .pdf */
+  PYRO_EXPORT_ERROR_UNKNOWN_VIEW,
+  PYRO_EXPORT_ERROR_INVALID,         /* a size or scale out of range */
+  PYRO_EXPORT_ERROR_WRITE,
+} PyroExportError;
+
 typedef struct {
   const char *view;     /* "flame", "icicle", "squaremap", ... */
   const char *title;    /* nullable: a title line above the view */
@@ -22,6 +29,10 @@ typedef struct {
 /* Returns the views pyro_export_file() accepts, NULL-terminated. */
 const char *const *pyro_export_views (void);
 
+/* Paints @options->view of @profile under @selection (NULL = everything)
+ * into @out_path; the extension (.png, .svg, .pdf, any case) picks the
+ * format; a NULL view means "flame".  A flame graph deeper than 32,000
+ * device pixels is cut there (its deepest frames are left out). */
 gboolean pyro_export_file (PyroProfile *profile, const PyroSelection *selection,
                            const PyroExportOptions *options, const char *out_path,
                            GError **error);
