@@ -1,6 +1,8 @@
 #include "reader.h"
 #include "folded.h"
 #include "speedscope.h"
+#include "austin.h"
+#include "chrome-trace.h"
 
 #include <string.h>
 #include <sys/mman.h>
@@ -11,6 +13,8 @@ G_DEFINE_QUARK (pyro-format-error-quark, pyro_format_error)
 static const PyroFormatReader *const readers[] = {
   &pyro_folded_reader,
   &pyro_speedscope_reader,
+  &pyro_austin_reader,
+  &pyro_chrome_trace_reader,
   NULL,
 };
 
