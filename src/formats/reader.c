@@ -3,6 +3,7 @@
 #include "speedscope.h"
 #include "austin.h"
 #include "chrome-trace.h"
+#include "pstats.h"
 
 #include <string.h>
 #include <sys/mman.h>
@@ -15,6 +16,7 @@ static const PyroFormatReader *const readers[] = {
   &pyro_speedscope_reader,
   &pyro_austin_reader,
   &pyro_chrome_trace_reader,
+  &pyro_pstats_reader,
   NULL,
 };
 

@@ -1,0 +1,271 @@
+#include "call-stats-tree.h"
+
+#include <string.h>
+
+typedef struct {
+  double value;
+  guint32 parent;  /* node id, PYRO_NONE for a root */
+  guint32 func;
+} Candidate;
+
+typedef struct {
+  double value;
+  double child_sum;
+  guint64 path_mask;  /* bit (func % 64) of every function on the path */
+  guint32 func;
+  guint32 parent;
+  guint32 stack;
+  guint32 depth;
+} Node;
+
+typedef struct {
+  PyroProfile *profile;
+  guint n_funcs;
+  double *cum;          /* [n_funcs] cumulative time, 0 without stats */
+  guint32 *out_start;   /* [n_funcs + 1] CSR of edges by caller */
+  guint32 *out_callee;  /* [n_edges] */
+  double *out_weight;   /* [n_edges] callee time over all calls from this caller */
+  guint32 *frame_of;    /* [n_funcs] frame id, PYRO_NONE until used */
+  GArray *nodes;        /* Node */
+  GArray *heap;         /* Candidate, max-heap on value */
+  guint heap_cap;
+} Builder;
+
+static void
+heap_push (Builder *b, Candidate c)
+{
+  if (b->heap->len >= b->heap_cap)
+    return;
+  g_array_append_val (b->heap, c);
+  Candidate *h = (Candidate *) b->heap->data;
+  guint i = b->heap->len - 1;
+  while (i > 0)
+    {
+      guint up = (i - 1) / 2;
+      if (h[up].value >= h[i].value)
+        break;
+      Candidate t = h[up];
+      h[up] = h[i];
+      h[i] = t;
+      i = up;
+    }
+}
+
+static Candidate
+heap_pop (Builder *b)
+{
+  Candidate *h = (Candidate *) b->heap->data;
+  Candidate top = h[0];
+  guint n = b->heap->len - 1;
+  h[0] = h[n];
+  g_array_set_size (b->heap, n);
+  guint i = 0;
+  for (;;)
+    {
+      guint l = 2 * i + 1, r = l + 1, best = i;
+      if (l < n && h[l].value > h[best].value)
+        best = l;
+      if (r < n && h[r].value > h[best].value)
+        best = r;
+      if (best == i)
+        break;
+      Candidate t = h[best];
+      h[best] = h[i];
+      h[i] = t;
+      i = best;
+    }
+  return top;
+}
+
+static gboolean
+on_path (Builder *b, guint32 node, guint32 func)
+{
+  const Node *nodes = (const Node *) b->nodes->data;
+  if ((nodes[node].path_mask & (G_GUINT64_CONSTANT (1) << (func % 64))) == 0)
+    return FALSE;
+  for (guint32 n = node; n != PYRO_NONE; n = nodes[n].parent)
+    if (nodes[n].func == func)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+build_edges (Builder *b)
+{
+  PyroProfile *p = b->profile;
+  guint n = b->n_funcs;
+  guint n_edges = p->call_edges->len;
+  g_autofree double *edge_cum = g_new0 (double, n);
+  g_autofree double *edge_calls = g_new0 (double, n);
+
+  b->out_start = g_new0 (guint32, n + 1);
+  b->out_callee = g_new (guint32, MAX (n_edges, 1));
+  b->out_weight = g_new (double, MAX (n_edges, 1));
+
+  for (guint i = 0; i < n_edges; i++)
+    {
+      const PyroCallEdge *e = &g_array_index (p->call_edges, PyroCallEdge, i);
+      if (e->caller >= n || e->callee >= n)
+        continue;
+      b->out_start[e->caller + 1]++;
+      edge_cum[e->callee] += e->cum_time;
+      if (e->caller != e->callee)
+        edge_calls[e->callee] += e->total_calls;
+    }
+  for (guint f = 0; f < n; f++)
+    b->out_start[f + 1] += b->out_start[f];
+
+  g_autofree guint32 *fill = g_memdup2 (b->out_start, n * sizeof (guint32));
+  for (guint i = 0; i < n_edges; i++)
+    {
+      const PyroCallEdge *e = &g_array_index (p->call_edges, PyroCallEdge, i);
+      if (e->caller >= n || e->callee >= n)
+        continue;
+      guint32 at = fill[e->caller]++;
+      double w = 0;
+      if (edge_cum[e->callee] > 0)
+        w = e->cum_time;
+      else if (edge_calls[e->callee] > 0 && e->caller != e->callee)
+        w = b->cum[e->callee] * e->total_calls / edge_calls[e->callee];
+      b->out_callee[at] = e->callee;
+      b->out_weight[at] = w;
+    }
+}
+
+/* Functions that no caller with any time calls; failing that, the
+ * `<module>` entries; failing that, the function with the most time. */
+static void
+push_roots (Builder *b)
+{
+  PyroProfile *p = b->profile;
+  guint n = b->n_funcs;
+  g_autofree gboolean *called = g_new0 (gboolean, n);
+  for (guint i = 0; i < p->call_edges->len; i++)
+    {
+      const PyroCallEdge *e = &g_array_index (p->call_edges, PyroCallEdge, i);
+      if (e->caller < n && e->callee < n && e->caller != e->callee && b->cum[e->caller] > 0)
+        called[e->callee] = TRUE;
+    }
+
+  gboolean any = FALSE;
+  for (guint f = 0; f < n; f++)
+    if (!called[f] && b->cum[f] > 0)
+      {
+        heap_push (b, (Candidate) { b->cum[f], PYRO_NONE, f });
+        any = TRUE;
+      }
+  for (guint f = 0; f < n && !any; f++)
+    if (b->cum[f] > 0 && g_str_equal (pyro_profile_func_name (p, f), "<module>"))
+      heap_push (b, (Candidate) { b->cum[f], PYRO_NONE, f });
+
+  if (b->heap->len == 0)
+    {
+      guint32 best = PYRO_NONE;
+      for (guint f = 0; f < n; f++)
+        if (b->cum[f] > 0 && (best == PYRO_NONE || b->cum[f] > b->cum[best]))
+          best = f;
+      if (best != PYRO_NONE)
+        heap_push (b, (Candidate) { b->cum[best], PYRO_NONE, best });
+    }
+}
+
+static void
+expand (Builder *b, guint32 node_id, GArray *children)
+{
+  const Node node = g_array_index (b->nodes, Node, node_id);
+  double cum = b->cum[node.func];
+  if (cum <= 0)
+    return;
+  double scale = node.value / cum;
+  double sum = 0;
+
+  g_array_set_size (children, 0);
+  for (guint32 i = b->out_start[node.func]; i < b->out_start[node.func + 1]; i++)
+    {
+      double w = b->out_weight[i] * scale;
+      if (w <= 0 || on_path (b, node_id, b->out_callee[i]))
+        continue;
+      Candidate c = { w, node_id, b->out_callee[i] };
+      g_array_append_val (children, c);
+      sum += w;
+    }
+  double factor = sum > node.value ? node.value / sum : 1.0;
+  for (guint i = 0; i < children->len; i++)
+    {
+      Candidate c = g_array_index (children, Candidate, i);
+      c.value *= factor;
+      heap_push (b, c);
+    }
+}
+
+static guint32
+add_node (Builder *b, const Candidate *c)
+{
+  PyroProfile *p = b->profile;
+  Node node = { .value = c->value, .func = c->func, .parent = c->parent, .depth = 1 };
+  guint32 parent_stack = PYRO_NONE;
+  node.path_mask = G_GUINT64_CONSTANT (1) << (c->func % 64);
+  if (c->parent != PYRO_NONE)
+    {
+      Node *parent = &g_array_index (b->nodes, Node, c->parent);
+      parent->child_sum += c->value;
+      parent_stack = parent->stack;
+      node.depth = parent->depth + 1;
+      node.path_mask |= parent->path_mask;
+    }
+  if (b->frame_of[c->func] == PYRO_NONE)
+    b->frame_of[c->func] = pyro_profile_add_frame (p, c->func, 0, 0);
+  node.stack = pyro_profile_add_stack (p, parent_stack, b->frame_of[c->func]);
+  g_array_append_val (b->nodes, node);
+  return b->nodes->len - 1;
+}
+
+guint
+pyro_call_stats_tree_build (PyroProfile *profile, guint32 thread, guint max_nodes, guint max_depth)
+{
+  Builder b = { .profile = profile, .n_funcs = pyro_profile_n_funcs (profile) };
+  guint n = b.n_funcs;
+
+  b.cum = g_new0 (double, MAX (n, 1));
+  for (guint i = 0; i < profile->func_stats->len; i++)
+    {
+      const PyroFuncStats *st = &g_array_index (profile->func_stats, PyroFuncStats, i);
+      if (st->func < n && st->cum_time > 0)
+        b.cum[st->func] = st->cum_time;
+    }
+  b.frame_of = g_new (guint32, MAX (n, 1));
+  memset (b.frame_of, 0xff, MAX (n, 1) * sizeof (guint32));
+  b.nodes = g_array_new (FALSE, FALSE, sizeof (Node));
+  b.heap = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  b.heap_cap = max_nodes > G_MAXUINT / 4 ? G_MAXUINT : max_nodes * 4;
+  build_edges (&b);
+  push_roots (&b);
+
+  g_autoptr (GArray) children = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  while (b.heap->len > 0 && b.nodes->len < max_nodes)
+    {
+      Candidate c = heap_pop (&b);
+      guint32 id = add_node (&b, &c);
+      if (g_array_index (b.nodes, Node, id).depth < max_depth)
+        expand (&b, id, children);
+    }
+
+  for (guint i = 0; i < b.nodes->len; i++)
+    {
+      const Node *node = &g_array_index (b.nodes, Node, i);
+      double own = node->value - node->child_sum;
+      if (own > node->value * 1e-12)
+        pyro_profile_add_sample (profile, 0, node->stack, thread, own);
+    }
+  profile->meta.estimated = TRUE;
+
+  guint n_nodes = b.nodes->len;
+  g_free (b.cum);
+  g_free (b.frame_of);
+  g_free (b.out_start);
+  g_free (b.out_callee);
+  g_free (b.out_weight);
+  g_array_unref (b.nodes);
+  g_array_unref (b.heap);
+  return n_nodes;
+}
