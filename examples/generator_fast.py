@@ -1,0 +1,16 @@
+"""A generator makes each value when it is needed: memory stays flat."""
+
+
+def readings(n):
+    return (float(i) * 1.5 for i in range(n))
+
+
+def main():
+    total = 0.0
+    for value in readings(3_000_000):
+        total += value
+    print(total)
+
+
+if __name__ == "__main__":
+    main()
