@@ -10,6 +10,7 @@
 #include <cairo-svg.h>
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 #include <pango/pangocairo.h>
 
 G_DEFINE_QUARK (pyro-export-error-quark, pyro_export_error)
@@ -152,6 +153,7 @@ paint_page (cairo_t *cr, const Page *page)
 
 typedef struct {
   GOutputStream *out;
+  GByteArray *held;   /* SVG: kept until the title is added */
   GError *error;
 } Sink;
 
@@ -161,9 +163,32 @@ sink_write (void *closure, const unsigned char *data, unsigned int length)
   Sink *sink = closure;
   if (sink->error != NULL)
     return CAIRO_STATUS_WRITE_ERROR;
+  if (sink->held != NULL)
+    {
+      g_byte_array_append (sink->held, data, length);
+      return CAIRO_STATUS_SUCCESS;
+    }
   if (!g_output_stream_write_all (sink->out, data, length, NULL, NULL, &sink->error))
     return CAIRO_STATUS_WRITE_ERROR;
   return CAIRO_STATUS_SUCCESS;
+}
+
+/* Cairo draws text as glyph outlines; a <title> keeps the SVG's subject
+ * readable by file managers, browsers' tab titles and screen readers. */
+static gboolean
+write_svg_with_title (GOutputStream *out, GByteArray *svg, const char *title, GError **error)
+{
+  const char *data = (const char *) svg->data;
+  const char *open = g_strstr_len (data, svg->len, "<svg");
+  const char *end = open != NULL ? memchr (open, '>', svg->len - (gsize) (open - data)) : NULL;
+  if (title == NULL || end == NULL)
+    return g_output_stream_write_all (out, svg->data, svg->len, NULL, NULL, error);
+  gsize head = (gsize) (end + 1 - data);
+  g_autofree char *escaped = g_markup_escape_text (title, -1);
+  g_autofree char *element = g_strdup_printf ("\n<title>%s</title>", escaped);
+  return g_output_stream_write_all (out, data, head, NULL, NULL, error)
+         && g_output_stream_write_all (out, element, strlen (element), NULL, NULL, error)
+         && g_output_stream_write_all (out, data + head, svg->len - head, NULL, NULL, error);
 }
 
 gboolean
@@ -231,7 +256,7 @@ pyro_export_file (PyroProfile *profile, const PyroSelection *selection, const Py
       g_clear_pointer (&page.squares, pyro_squaremap_layout_free);
       return FALSE;
     }
-  Sink sink = { G_OUTPUT_STREAM (stream), NULL };
+  Sink sink = { G_OUTPUT_STREAM (stream), format == FORMAT_SVG ? g_byte_array_new () : NULL, NULL };
 
   cairo_surface_t *surface;
   switch (format)
@@ -264,6 +289,9 @@ pyro_export_file (PyroProfile *profile, const PyroSelection *selection, const Py
 
   if (sink.error == NULL && status != CAIRO_STATUS_SUCCESS)
     g_set_error (&sink.error, PYRO_EXPORT_ERROR, PYRO_EXPORT_ERROR_WRITE, "%s", cairo_status_to_string (status));
+  if (sink.error == NULL && sink.held != NULL)
+    write_svg_with_title (G_OUTPUT_STREAM (stream), sink.held, options->title, &sink.error);
+  g_clear_pointer (&sink.held, g_byte_array_unref);
   if (sink.error == NULL)
     g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &sink.error);
   if (sink.error != NULL)
