@@ -285,7 +285,7 @@ instance_attr (PyroCPythonObjects *self, guint64 obj, const char *name)
       break;
     case PYRO_CPY_VALUES_TAGGED:
       if (slot & 1)
-        values = slot - 1;
+        values = slot + 1;  /* stored as values - 1 */
       else
         dict = slot;
       break;

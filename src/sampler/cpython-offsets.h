@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 
 typedef enum {
   PYRO_CPY_VALUES_BEFORE_DICT = 1,   /* 3.11: a values pointer one slot before the dict slot */
-  PYRO_CPY_VALUES_TAGGED = 2,        /* 3.12: the dict slot holds values | 1 */
+  PYRO_CPY_VALUES_TAGGED = 2,        /* 3.12: the dict slot holds values - 1 (odd) */
   PYRO_CPY_VALUES_INLINE = 3,        /* 3.13: PyDictValues right after tp_basicsize */
 } PyroCPythonValuesKind;
 
