@@ -1,5 +1,6 @@
 #include "reader.h"
 #include "folded.h"
+#include "perf-data.h"
 #include "speedscope.h"
 #include "austin.h"
 #include "chrome-trace.h"
@@ -13,6 +14,7 @@ G_DEFINE_QUARK (pyro-format-error-quark, pyro_format_error)
 /* Content sniffers run in this order; the best score wins, earlier on ties. */
 static const PyroFormatReader *const readers[] = {
   &pyro_folded_reader,
+  &pyro_perf_data_reader,
   &pyro_speedscope_reader,
   &pyro_austin_reader,
   &pyro_chrome_trace_reader,

@@ -235,11 +235,17 @@ pyro_elf_module_resolve (PyroElfModule *self, guint64 vaddr, GStringChunk *strin
 
   const char *cur_file = line_file;
   guint32 cur_line = line > 0 ? (guint32) line : 0;
-  for (int i = 0; i < n_scopes && n < max; i++)
+  /* After an inlined instance, dwarf_getscopes goes on with the scopes of
+   * the abstract definition; the caller's scopes come from the concrete
+   * tree, through dwarf_getscopes_die. */
+  for (int i = 0; i < n_scopes && n < max;)
     {
       int tag = dwarf_tag (&scopes[i]);
       if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram)
-        continue;
+        {
+          i++;
+          continue;
+        }
       PyroElfFrame *f = &out[n++];
       memset (f, 0, sizeof *f);
       f->line = cur_line;
@@ -266,6 +272,12 @@ pyro_elf_module_resolve (PyroElfModule *self, guint64 vaddr, GStringChunk *strin
                    ? (guint32) call_line : 0;
       if (f->function == NULL)
         n--;
+      Dwarf_Die *outer = NULL;
+      int n_outer = dwarf_getscopes_die (&scopes[i], &outer);
+      free (scopes);
+      scopes = outer;
+      n_scopes = n_outer;
+      i = 1;
     }
   free (scopes);
 
