@@ -196,6 +196,70 @@ test_diff_json (void)
   g_assert_true (g_str_has_prefix (text.out, "B is 4.0× faster overall; fib went from 80.0% to 20.0%"));
 }
 
+static guint32
+png_width (const char *path)
+{
+  g_autofree guint8 *data = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (path, (char **) &data, &len, NULL));
+  g_assert_cmpuint (len, >, 24);
+  g_assert_cmpmem (data, 8, "\x89PNG\r\n\x1a\n", 8);
+  return (guint32) data[16] << 24 | (guint32) data[17] << 16 | (guint32) data[18] << 8 | data[19];
+}
+
+static void
+test_export_images (void)
+{
+  g_autofree char *path = fixture_write_temp ("demo.folded", demo, -1);
+  g_autofree char *png = fixture_temp_path ("flame.png");
+  g_autofree char *svg = fixture_temp_path ("squares.svg");
+  g_autofree char *pdf = fixture_temp_path ("icicle.PDF");
+
+  g_auto (Run) r = { 0 };
+  run_pyrometer (&r, "export", path, "-o", png, "--width", "640", "--scale", "2", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpuint (png_width (png), ==, 1280);
+
+  g_auto (Run) s = { 0 };
+  run_pyrometer (&s, "export", path, "-o", svg, "--view", "squaremap", NULL);
+  g_assert_cmpint (s.status, ==, 0);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (svg, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "<title>demo.folded — Squaremap</title>"));
+
+  g_auto (Run) p = { 0 };
+  run_pyrometer (&p, "export", path, "-o", pdf, "--view", "icicle", NULL);
+  g_assert_cmpint (p.status, ==, 0);
+  g_autofree char *head = NULL;
+  g_assert_true (g_file_get_contents (pdf, &head, NULL, NULL));
+  g_assert_true (g_str_has_prefix (head, "%PDF-"));
+
+  /* bad usage: exit 2 with a message naming the problem, nothing written */
+  const char *bad[][4] = {
+    { "-o", "out.jpeg", NULL, NULL },
+    { "-o", "out.png", "--view", "sunburst" },
+    { "-o", "out.png", "--scale", "3" },
+    { "-o", "out.png", "--width", "10" },
+  };
+  const char *expect[] = { "out.jpeg", "sunburst", "scale", "width" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_auto (Run) u = { 0 };
+      g_autofree char *out = fixture_temp_path (bad[i][1]);
+      run_pyrometer (&u, "export", path, bad[i][0], out, bad[i][2], bad[i][3], NULL);
+      g_assert_cmpint (u.status, ==, 2);
+      g_assert_nonnull (strstr (u.err, expect[i]));
+      g_assert_null (strchr (g_strchomp (u.err), '\n'));
+      g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+    }
+
+  /* a bad input file is exit 1 */
+  g_autofree char *empty = fixture_write_temp ("empty.folded", "", 0);
+  g_auto (Run) e = { 0 };
+  run_pyrometer (&e, "export", empty, "-o", png, NULL);
+  g_assert_cmpint (e.status, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -206,5 +270,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/usage", test_usage);
   g_test_add_func ("/cli/export-folded", test_export_folded);
   g_test_add_func ("/cli/diff-json", test_diff_json);
+  g_test_add_func ("/cli/export-images", test_export_images);
   return g_test_run ();
 }
