@@ -100,7 +100,7 @@ static const Hsl base_default[PYRO_N_CATEGORIES] = {
 };
 
 static const Hsl base_high_contrast[PYRO_N_CATEGORIES] = {
-  [PYRO_CATEGORY_PYTHON_USER] = { 8, 1.0, 0.48 },
+  [PYRO_CATEGORY_PYTHON_USER] = { 8, 1.0, 0.40 },
   [PYRO_CATEGORY_PYTHON_STDLIB] = { 50, 1.0, 0.50 },
   [PYRO_CATEGORY_PYTHON_PACKAGE] = { 185, 1.0, 0.36 },
   [PYRO_CATEGORY_NATIVE] = { 225, 1.0, 0.45 },
@@ -158,8 +158,9 @@ func_color (const PyroProfile *profile, guint32 func, PyroPaletteStyle style)
   double j2 = (double) (h >> 16) / 0xffff * 2 - 1;
   if (style == PYRO_PALETTE_HIGH_CONTRAST)
     {
+      /* Small enough that no category's text flips between black and white. */
       c.hue += j1 * 6;
-      c.lightness += j2 * 0.05;
+      c.lightness += j2 * 0.03;
     }
   else
     {
