@@ -105,6 +105,12 @@ typedef struct {
   GPtrArray *thread_names;      /* char * */
   GHashTable *comms;            /* tid -> char *, the latest COMM */
 
+  /* records waiting to be handled in time order (see perf-data-records.c) */
+  GArray *queue;                /* QueuedRecord */
+  guint64 round_limit;          /* max time seen at the previous FINISHED_ROUND */
+  guint64 max_time;
+  guint64 seq;
+
   /* COMPRESSED records form one zstd stream */
   ZSTD_DCtx *zstd;
   GByteArray *pending;          /* decompressed bytes not yet parsed */
@@ -124,6 +130,8 @@ const char *perf_event_default_name (const struct perf_event_attr *attr);
 void perf_event_free (PerfEvent *event);
 
 /* perf-data-records.c */
+void     perf_records_init (PerfReader *r);
+void     perf_records_clear (PerfReader *r);
 gboolean perf_read_records (PerfReader *r, const guint8 *data, gsize len, gsize base,
                             GError **error);
 gboolean perf_finish_records (PerfReader *r, gsize offset, GError **error);

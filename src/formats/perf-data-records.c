@@ -31,6 +31,19 @@ record_error (const Record *rec, PyroFormatError code, GError **error, const cha
   return FALSE;
 }
 
+/* Records of several CPUs' buffers arrive interleaved: a sample may come
+ * before the mapping it falls in.  As perf does, records are queued and, at
+ * each FINISHED_ROUND, those older than the previous round's newest are
+ * handled in time order. */
+typedef struct {
+  guint64 time;
+  guint64 seq;
+  const guint8 *data;
+  gsize size;
+  gsize offset;
+  gboolean compressed;  /* @data is an owned copy of decompressed bytes */
+} QueuedRecord;
+
 static guint32
 thread_for (PerfReader *r, guint32 pid, guint32 tid)
 {
@@ -375,6 +388,136 @@ on_compressed (const Record *rec, GError **error)
 }
 
 static gboolean
+is_queued_type (guint32 type)
+{
+  switch (type)
+    {
+    case PERF_RECORD_SAMPLE:
+    case PERF_RECORD_MMAP:
+    case PERF_RECORD_MMAP2:
+    case PERF_RECORD_COMM:
+    case PERF_RECORD_FORK:
+    case PERF_RECORD_EXIT:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static guint
+time_index (guint64 st)
+{
+  return !!(st & PERF_SAMPLE_IDENTIFIER) + !!(st & PERF_SAMPLE_IP) + !!(st & PERF_SAMPLE_TID);
+}
+
+/* The record's timestamp: a sample's TIME field, or the sample_id trailer of
+ * other records; 0 when it has none (synthesized records come first). */
+static guint64
+record_time (PerfReader *r, const guint8 *rec, gsize size, guint32 type)
+{
+  if (r->events->len == 0)
+    return 0;
+  PerfEvent *event = g_ptr_array_index (r->events, 0);
+  guint64 st = event->attr.sample_type, t = 0;
+  if (type == PERF_RECORD_SAMPLE)
+    {
+      if (r->events->len > 1 && r->id_pos >= 0 && size >= 8 + (gsize) (r->id_pos + 1) * 8)
+        {
+          guint64 id;
+          memcpy (&id, rec + 8 + r->id_pos * 8, 8);
+          PerfEvent *e = g_hash_table_lookup (r->event_by_id, &id);
+          if (e != NULL)
+            st = e->attr.sample_type;
+        }
+      gsize at = 8 + time_index (st) * 8;
+      if ((st & PERF_SAMPLE_TIME) && size >= at + 8)
+        memcpy (&t, rec + at, 8);
+      return t;
+    }
+  if (!event->attr.sample_id_all || !(st & PERF_SAMPLE_TIME))
+    return 0;
+  /* trailer: TID, TIME, ID, STREAM_ID, CPU, IDENTIFIER */
+  gsize after = 8 * (1 + !!(st & PERF_SAMPLE_ID) + !!(st & PERF_SAMPLE_STREAM_ID)
+                     + !!(st & PERF_SAMPLE_CPU) + !!(st & PERF_SAMPLE_IDENTIFIER));
+  if (size >= 8 + after)
+    memcpy (&t, rec + size - after, 8);
+  return t;
+}
+
+static int
+compare_queued (gconstpointer a, gconstpointer b)
+{
+  const QueuedRecord *x = a, *y = b;
+  if (x->time != y->time)
+    return x->time < y->time ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static gboolean on_record (const Record *rec, gsize *extra, GError **error);
+
+/* Handles the queued records up to @limit (all with G_MAXUINT64). */
+static gboolean
+flush_queue (PerfReader *r, guint64 limit, GError **error)
+{
+  GArray *q = r->queue;
+  if (q->len == 0)
+    return TRUE;
+  g_array_sort (q, compare_queued);
+  guint done = 0;
+  gboolean ok = TRUE;
+  for (; done < q->len; done++)
+    {
+      QueuedRecord *e = &g_array_index (q, QueuedRecord, done);
+      if (e->time > limit)
+        break;
+      Record rec = { r, e->data, e->size, e->offset, e->compressed };
+      gsize extra = 0;
+      if (ok)
+        ok = on_record (&rec, &extra, error);
+      if (e->compressed)
+        g_free ((gpointer) e->data);
+    }
+  g_array_remove_range (q, 0, done);
+  return ok;
+}
+
+static void
+enqueue (PerfReader *r, const Record *rec, guint32 type)
+{
+  QueuedRecord e = {
+    .time = record_time (r, rec->rec, rec->size, type),
+    .seq = r->seq++,
+    .data = rec->compressed ? g_memdup2 (rec->rec, rec->size) : rec->rec,
+    .size = rec->size,
+    .offset = rec->offset,
+    .compressed = rec->compressed,
+  };
+  r->max_time = MAX (r->max_time, e.time);
+  g_array_append_val (r->queue, e);
+}
+
+/* Queues, handles at once, or flushes a round. */
+static gboolean
+dispatch (const Record *rec, gsize *extra, GError **error)
+{
+  PerfReader *r = rec->r;
+  guint32 type;
+  memcpy (&type, rec->rec, 4);
+  if (is_queued_type (type))
+    {
+      enqueue (r, rec, type);
+      return TRUE;
+    }
+  if (type == PERF_RECORD_FINISHED_ROUND)
+    {
+      guint64 limit = r->round_limit;
+      r->round_limit = r->max_time;
+      return flush_queue (r, limit, error);
+    }
+  return on_record (rec, extra, error);
+}
+
+static gboolean
 on_record (const Record *rec, gsize *extra, GError **error)
 {
   PerfReader *r = rec->r;
@@ -485,7 +628,7 @@ read_stream (PerfReader *r, const guint8 *data, gsize len, gsize base, gboolean 
                                " bytes remain); the file is truncated", size, left);
         }
       gsize extra = 0;
-      if (!on_record (&rec, &extra, error))
+      if (!dispatch (&rec, &extra, error))
         return FALSE;
       if (extra > left - size)
         return record_error (&rec, PYRO_FORMAT_ERROR_TRUNCATED, error,
@@ -499,6 +642,28 @@ read_stream (PerfReader *r, const guint8 *data, gsize len, gsize base, gboolean 
   return TRUE;
 }
 
+void
+perf_records_init (PerfReader *r)
+{
+  r->queue = g_array_new (FALSE, FALSE, sizeof (QueuedRecord));
+  r->pending = g_byte_array_new ();
+}
+
+void
+perf_records_clear (PerfReader *r)
+{
+  for (guint i = 0; i < r->queue->len; i++)
+    {
+      QueuedRecord *e = &g_array_index (r->queue, QueuedRecord, i);
+      if (e->compressed)
+        g_free ((gpointer) e->data);
+    }
+  g_array_unref (r->queue);
+  g_byte_array_unref (r->pending);
+  if (r->zstd != NULL)
+    ZSTD_freeDCtx (r->zstd);
+}
+
 gboolean
 perf_read_records (PerfReader *r, const guint8 *data, gsize len, gsize base, GError **error)
 {
@@ -509,6 +674,8 @@ perf_read_records (PerfReader *r, const guint8 *data, gsize len, gsize base, GEr
 gboolean
 perf_finish_records (PerfReader *r, gsize offset, GError **error)
 {
+  if (!flush_queue (r, G_MAXUINT64, error))
+    return FALSE;
   if (r->pending->len > 0)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, r->ctx, offset,

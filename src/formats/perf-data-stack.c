@@ -194,6 +194,8 @@ perf_stacks_add_sample (PerfStacks *s, const PerfSample *sample, gboolean user_r
   guint cpumode = sample->misc & PERF_RECORD_MISC_CPUMODE_MASK;
   gboolean kernel = cpumode == PERF_RECORD_MISC_KERNEL;
   gboolean had_user = FALSE, skip = FALSE, leaf = TRUE;
+  gboolean can_unwind = user_regs_x86_64 && sample->regs != NULL && sample->stack != NULL
+                        && sample->regs_abi == PERF_SAMPLE_REGS_ABI_64;
 
   if (sample->callchain != NULL && sample->callchain_nr > 0)
     {
@@ -214,15 +216,14 @@ perf_stacks_add_sample (PerfStacks *s, const PerfSample *sample, gboolean user_r
           leaf = FALSE;
         }
     }
-  else if (sample->ip != 0)
+  else if (sample->ip != 0 && (kernel || !can_unwind))
     {
       had_user = !kernel;
       push_address (s, sample->pid, sample->ip, kernel, TRUE);
       leaf = FALSE;
     }
 
-  if (!had_user && user_regs_x86_64 && sample->regs != NULL && sample->stack != NULL
-      && sample->regs_abi == PERF_SAMPLE_REGS_ABI_64)
+  if (!had_user && can_unwind)
     {
       guint n = pyro_symbolizer_unwind (s->symbolizer, sample->pid, sample->tid, sample->regs,
                                         sample->regs_mask, sample->stack, sample->stack_size,

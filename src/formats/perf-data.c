@@ -31,9 +31,7 @@ reader_clear (PerfReader *r)
   g_array_unref (r->thread_pids);
   g_array_unref (r->thread_tids);
   g_hash_table_unref (r->comms);
-  g_byte_array_unref (r->pending);
-  if (r->zstd != NULL)
-    ZSTD_freeDCtx (r->zstd);
+  perf_records_clear (r);
   g_free (r->hostname);
   g_free (r->os_release);
   g_free (r->arch);
@@ -116,10 +114,10 @@ perf_load (const PyroLoadContext *ctx, GError **error)
     .thread_pids = g_array_new (FALSE, FALSE, sizeof (guint32)),
     .thread_tids = g_array_new (FALSE, FALSE, sizeof (guint32)),
     .comms = g_hash_table_new_full (NULL, NULL, NULL, g_free),
-    .pending = g_byte_array_new (),
     .id_pos = -1,
   };
   r.stacks = perf_stacks_new (profile, r.symbolizer);
+  perf_records_init (&r);
   gboolean ok = FALSE;
 
   if (ctx->length < PERF_PIPE_HEADER_SIZE)

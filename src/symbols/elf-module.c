@@ -173,6 +173,11 @@ pyro_elf_module_vaddr_to_offset (const PyroElfModule *self, guint64 vaddr, guint
 static const char *
 readable_name (const char *name, GStringChunk *strings)
 {
+  /* .dynsym names may carry a symbol version: "memcpy@@GLIBC_2.14". */
+  g_autofree char *plain = NULL;
+  const char *at = strchr (name, '@');
+  if (at != NULL && at != name)
+    name = plain = g_strndup (name, (gsize) (at - name));
   g_autofree char *demangled = pyro_demangle (name);
   return g_string_chunk_insert_const (strings, demangled != NULL ? demangled : name);
 }
