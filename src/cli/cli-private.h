@@ -30,6 +30,7 @@ void pyro_cli_print_json (JsonBuilder *builder);
 /* Prints "pyrometer NAME: MESSAGE" on stderr and returns @status. */
 int pyro_cli_fail (const char *name, int status, const char *format, ...) G_GNUC_PRINTF (3, 4);
 
+int pyro_cli_record (int argc, char **argv);
 int pyro_cli_report (int argc, char **argv);
 int pyro_cli_info (int argc, char **argv);
 int pyro_cli_export (int argc, char **argv);

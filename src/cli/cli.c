@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 static const PyroSubcommand subcommands[] = {
+  { "record", N_("Sample a command or a running process into a Sysprof capture"), pyro_cli_record },
   { "report", N_("Print the hottest functions of a trace"), pyro_cli_report },
   { "info", N_("Print what a trace holds"), pyro_cli_info },
   { "export", N_("Write a view of a trace as PNG, SVG, PDF or folded stacks"), pyro_cli_export },
