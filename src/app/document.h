@@ -1,0 +1,62 @@
+/* document.h — one opened profile and everything the views of a window share:
+ * the selection (with undo), the call trees derived from it off the UI
+ * thread, and the selected function that every view follows. */
+#pragma once
+
+#include <gio/gio.h>
+#include "core/profile.h"
+#include "core/selection.h"
+#include "core/call-tree.h"
+#include "core/function-table.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  PYRO_DOCUMENT_EMPTY,
+  PYRO_DOCUMENT_LOADING,
+  PYRO_DOCUMENT_READY,
+  PYRO_DOCUMENT_FAILED,
+} PyroDocumentState;
+
+#define PYRO_TYPE_DOCUMENT (pyro_document_get_type ())
+G_DECLARE_FINAL_TYPE (PyroDocument, pyro_document, PYRO, DOCUMENT, GObject)
+
+PyroDocument     *pyro_document_new (void);
+
+/* Loads @file in a worker thread; the state goes LOADING, then READY or FAILED
+ * (or back to EMPTY when cancelled). */
+void              pyro_document_load (PyroDocument *self, GFile *file);
+void              pyro_document_cancel (PyroDocument *self);
+
+PyroDocumentState pyro_document_get_state (PyroDocument *self);
+GFile            *pyro_document_get_file (PyroDocument *self);
+/* File name for titles; "" when no file. */
+const char       *pyro_document_get_display_name (PyroDocument *self);
+double            pyro_document_get_progress (PyroDocument *self);
+/* The reader's message when FAILED, else NULL. */
+const char       *pyro_document_get_error_message (PyroDocument *self);
+
+/* Valid once READY; owned by the document. */
+PyroProfile      *pyro_document_get_profile (PyroDocument *self);
+const PyroSelection *pyro_document_get_selection (PyroDocument *self);
+/* The tree the flame views show (bottom-up when inverted), the top-down tree
+ * and the function table; replaced together, then "trees-changed" is emitted.
+ * NULL until the first computation finishes. */
+const PyroCallTree *pyro_document_get_tree (PyroDocument *self);
+const PyroCallTree *pyro_document_get_top_down (PyroDocument *self);
+const PyroFunctionTable *pyro_document_get_function_table (PyroDocument *self);
+/* TRUE while trees are being recomputed. */
+gboolean          pyro_document_get_busy (PyroDocument *self);
+
+void              pyro_document_push_transform (PyroDocument *self, PyroTransformKind kind,
+                                                guint32 func);
+void              pyro_document_set_inverted (PyroDocument *self, gboolean inverted);
+gboolean          pyro_document_get_inverted (PyroDocument *self);
+/* Undoes the last change of the selection; FALSE when there is none. */
+gboolean          pyro_document_undo (PyroDocument *self);
+gboolean          pyro_document_get_can_undo (PyroDocument *self);
+
+guint32           pyro_document_get_selected_func (PyroDocument *self);
+void              pyro_document_set_selected_func (PyroDocument *self, guint32 func);
+
+G_END_DECLS
