@@ -135,6 +135,9 @@ test_flame_hit (void)
           const PyroFlameRect *r = &g_array_index (l->rects, PyroFlameRect, i);
           g_assert_cmpuint (pyro_flame_layout_hit (l, r->x + r->w / 2, r->y + r->h / 2), ==, r->node);
           g_assert_cmpuint (pyro_flame_layout_hit (l, r->x + 0.01, r->y + 0.01), ==, r->node);
+          /* the top-left corner belongs to the frame, the bottom edge to the next row */
+          g_assert_cmpuint (pyro_flame_layout_hit (l, r->x, r->y), ==, r->node);
+          g_assert_cmpuint (pyro_flame_layout_hit (l, r->x + r->w / 2, r->y + r->h - 1e-6), ==, r->node);
         }
       /* above d (which calls nothing) and beyond the deepest row: nothing */
       const PyroFlameRect *d = rect_of (l, NODE (t, p, "d"));

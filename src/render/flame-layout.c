@@ -1,5 +1,6 @@
 #include "flame-layout.h"
 
+#include <math.h>
 #include <string.h>
 
 /* Until the number of rows is known, rects carry their row in y. */
@@ -109,10 +110,14 @@ pyro_flame_layout_hit (const PyroFlameLayout *self, double x, double y)
   if (self->rects->len == 0 || x < 0 || x >= self->width || y < 0 || y >= self->content_height)
     return PYRO_NONE;
 
-  double from_root = self->orientation == PYRO_FLAME_ORIENTATION_ICICLE ? y : self->content_height - y;
-  if (from_root < 0)
+  /* Rows are half-open, [top, top + row_height): counted from the bottom
+   * in a flame graph, a row's top edge belongs to it. */
+  double row_f = self->orientation == PYRO_FLAME_ORIENTATION_ICICLE
+                   ? floor (y / self->row_height)
+                   : ceil ((self->content_height - y) / self->row_height) - 1;
+  if (row_f < 0)
     return PYRO_NONE;
-  guint32 row = (guint32) (from_root / self->row_height);
+  guint32 row = (guint32) row_f;
   guint32 zoom_row = tree->depth[self->zoom];
 
   guint32 node = self->zoom;
