@@ -123,8 +123,10 @@ build_edges (Builder *b)
         continue;
       guint32 at = fill[e->caller]++;
       double w = 0;
+      /* An edge can claim more than the callee's whole time when calls
+       * recurse through other functions: cap it there. */
       if (edge_cum[e->callee] > 0)
-        w = e->cum_time;
+        w = MIN (e->cum_time, b->cum[e->callee]);
       else if (edge_calls[e->callee] > 0 && e->caller != e->callee)
         w = b->cum[e->callee] * e->total_calls / edge_calls[e->callee];
       b->out_callee[at] = e->callee;
@@ -132,24 +134,37 @@ build_edges (Builder *b)
     }
 }
 
-/* Functions that no caller with any time calls; failing that, the
- * `<module>` entries; failing that, the function with the most time. */
+/* Roots: functions that no caller with any time calls, and functions with
+ * calls that no caller recorded (made at the top, like cProfile's outer
+ * `exec`, which imports call again); failing that, the `<module>` entries;
+ * failing that, the function with the most time. */
 static void
 push_roots (Builder *b)
 {
   PyroProfile *p = b->profile;
   guint n = b->n_funcs;
   g_autofree gboolean *called = g_new0 (gboolean, n);
+  g_autofree double *recorded = g_new0 (double, n);
+  g_autofree double *calls = g_new0 (double, n);
+  for (guint i = 0; i < p->func_stats->len; i++)
+    {
+      const PyroFuncStats *st = &g_array_index (p->func_stats, PyroFuncStats, i);
+      if (st->func < n)
+        calls[st->func] = st->total_calls;
+    }
   for (guint i = 0; i < p->call_edges->len; i++)
     {
       const PyroCallEdge *e = &g_array_index (p->call_edges, PyroCallEdge, i);
-      if (e->caller < n && e->callee < n && e->caller != e->callee && b->cum[e->caller] > 0)
+      if (e->caller >= n || e->callee >= n)
+        continue;
+      recorded[e->callee] += e->total_calls;
+      if (e->caller != e->callee && b->cum[e->caller] > 0)
         called[e->callee] = TRUE;
     }
 
   gboolean any = FALSE;
   for (guint f = 0; f < n; f++)
-    if (!called[f] && b->cum[f] > 0)
+    if (b->cum[f] > 0 && (!called[f] || calls[f] > recorded[f]))
       {
         heap_push (b, (Candidate) { b->cum[f], PYRO_NONE, f });
         any = TRUE;

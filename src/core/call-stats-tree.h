@@ -3,7 +3,8 @@
  * draw one.
  *
  * The dump holds no stacks, only per-function totals and per-edge totals.
- * The tree starts at the roots (functions nobody with any time calls); under
+ * The tree starts at the roots (functions nobody with any time calls, or
+ * with calls no caller recorded: the entry point); under
  * a node of function F worth V seconds, a callee C gets the cumulative time
  * of the edge F -> C scaled by V / cumulative(F), and the children together
  * are scaled down when they would exceed V.  An edge without times (the
