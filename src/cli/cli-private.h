@@ -32,6 +32,8 @@ int pyro_cli_fail (const char *name, int status, const char *format, ...) G_GNUC
 
 int pyro_cli_record (int argc, char **argv);
 int pyro_cli_report (int argc, char **argv);
+/* Prints the per-line cost of @source (cli-lines.c). */
+int pyro_cli_report_lines (PyroProfile *profile, const char *source, gboolean json);
 int pyro_cli_info (int argc, char **argv);
 int pyro_cli_export (int argc, char **argv);
 int pyro_cli_diff (int argc, char **argv);

@@ -158,9 +158,11 @@ pyro_cli_report (int argc, char **argv)
 {
   int top = 20;
   g_autofree char *format = NULL;
+  g_autofree char *lines = NULL;
   const GOptionEntry entries[] = {
     { "top", 'n', 0, G_OPTION_ARG_INT, &top, N_("Show the N hottest functions (default 20)"), "N" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: text or json"), "text|json" },
+    { "lines", 0, 0, G_OPTION_ARG_FILENAME, &lines, N_("Print the self and total cost of each line of SOURCE instead"), "SOURCE" },
     { NULL },
   };
   if (!pyro_cli_parse ("report", "FILE", _("Prints the functions with the most self cost."),
@@ -176,6 +178,8 @@ pyro_cli_report (int argc, char **argv)
   g_autoptr (PyroProfile) profile = pyro_cli_load (argv[1]);
   if (profile == NULL)
     return PYRO_EXIT_BAD_INPUT;
+  if (lines != NULL)
+    return pyro_cli_report_lines (profile, lines, format != NULL && g_str_equal (format, "json"));
   g_autoptr (PyroFunctionTable) table = pyro_function_table_new_for_profile (profile);
   if (format != NULL && g_str_equal (format, "json"))
     print_json (profile, table, (guint) top);

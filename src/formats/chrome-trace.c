@@ -177,6 +177,15 @@ read_event (ChromeReader *r, JsonNode *node, guint index, GError **error)
       pyro_json_set_error (error, r->ctx, where, "a \"%s\" event needs a string \"name\"", ph);
       return FALSE;
     }
+  double dur = 0;
+  if (ph[0] == 'X' && (!pyro_json_get_number (event, "dur", &dur) || dur < 0))
+    {
+      g_autofree char *where = g_strdup_printf ("traceEvents[%u]", index);
+      pyro_json_set_error (error, r->ctx, where, "an \"X\" event needs a non-negative number \"dur\" (µs)");
+      return FALSE;
+    }
+  if (ph[0] == 'X' && dur == 0)
+    return TRUE;
   JsonNode *args = json_object_get_member (event, "args");
   guint32 frame = frame_for (r, name, args && JSON_NODE_HOLDS_OBJECT (args) ? json_node_get_object (args) : NULL);
   if (ph[0] == 'B')
@@ -185,15 +194,6 @@ read_event (ChromeReader *r, JsonNode *node, guint index, GError **error)
       g_array_append_val (r->edges, e);
       return TRUE;
     }
-  double dur;
-  if (!pyro_json_get_number (event, "dur", &dur) || dur < 0)
-    {
-      g_autofree char *where = g_strdup_printf ("traceEvents[%u]", index);
-      pyro_json_set_error (error, r->ctx, where, "an \"X\" event needs a non-negative number \"dur\" (µs)");
-      return FALSE;
-    }
-  if (dur == 0)
-    return TRUE;
   /* Of X events starting together the longer one encloses the shorter; of
    * those ending together the later-started one is inside. */
   Edge begin = { ts, -dur, thread, 2, TRUE, frame };

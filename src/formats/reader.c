@@ -4,6 +4,8 @@
 #include "speedscope.h"
 #include "austin.h"
 #include "chrome-trace.h"
+#include "mprof.h"
+#include "lprof.h"
 #include "pstats.h"
 
 #include <string.h>
@@ -18,6 +20,8 @@ static const PyroFormatReader *const readers[] = {
   &pyro_speedscope_reader,
   &pyro_austin_reader,
   &pyro_chrome_trace_reader,
+  &pyro_mprof_reader,
+  &pyro_lprof_reader,
   &pyro_pstats_reader,
   NULL,
 };

@@ -1,6 +1,7 @@
 #include "speedscope.h"
 #include "json-input.h"
 
+#include <math.h>
 #include <string.h>
 
 #define SPEEDSCOPE_SCHEMA "https://www.speedscope.app/file-format-schema.json"
@@ -103,7 +104,7 @@ static gint64
 to_ns (double value, double scale)
 {
   double ns = value * scale * 1e9;
-  return (gint64) CLAMP (ns, -9.2e18, 9.2e18);
+  return llround (CLAMP (ns, -9.2e18, 9.2e18));
 }
 
 static gboolean

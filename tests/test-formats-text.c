@@ -1,0 +1,383 @@
+/* Austin text and memory_profiler (mprof) readers. */
+#include "formats/austin.h"
+#include "formats/mprof.h"
+#include "core/call-tree.h"
+#include "fixtures.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#define MIB 1048576.0
+
+static PyroProfile *
+load_text (const char *basename, const char *text, GError **error)
+{
+  g_autofree char *path = fixture_write_temp (basename, text, -1);
+  return pyro_format_load_file (path, NULL, NULL, NULL, error);
+}
+
+static PyroProfile *
+load_ok (const char *basename, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  PyroProfile *p = load_text (basename, text, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (p);
+  return p;
+}
+
+static void
+expect_error (const char *basename, const char *text, const char *fragment)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PyroProfile) p = load_text (basename, text, &error);
+  g_assert_null (p);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, basename));
+  if (strstr (error->message, fragment) == NULL)
+    g_error ("expected '%s' in: %s", fragment, error->message);
+}
+
+static double
+path_total (PyroProfile *p, const char *const *names)
+{
+  g_autoptr (PyroCallTree) t = pyro_call_tree_new (p, NULL, NULL, NULL);
+  guint32 node = 0;
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      guint32 func = fixture_func (p, names[i]);
+      g_assert_cmpuint (func, !=, PYRO_NONE);
+      node = pyro_call_tree_find_child (t, node, func);
+      g_assert_cmpuint (node, !=, PYRO_NONE);
+    }
+  return t->total[node];
+}
+
+#define PATH(...) ((const char *const[]) { __VA_ARGS__, NULL })
+
+/* austin */
+
+static void
+test_austin_wall (void)
+{
+  /* Austin 3's documented output: metadata, then root-first frames. */
+  g_autoptr (PyroProfile) p = load_ok ("wall.austin",
+    "# austin: 3.6.0\n"
+    "# interval: 100\n"
+    "# mode: wall\n"
+    "# python: 3.11.2\n"
+    "\n"
+    "P4317;T0:4317;/srv/app.py:<module>:30;/srv/app.py:main:22;/srv/app.py:busy:5 1200\n"
+    "P4317;T0:4317;/srv/app.py:<module>:30;/srv/app.py:main:22;/srv/app.py:busy:6 300\n"
+    "P4317;T0:4318;/srv/app.py:<module>:30;C:\\lib\\io.py:read:88 500\r\n"
+    "P4317;T0:4318 100\n"
+    "\n"
+    "# duration: 2100\n");
+  g_assert_cmpstr (p->meta.format, ==, "austin");
+  g_assert_cmpint (p->meta.unit, ==, PYRO_UNIT_SECONDS);
+  g_assert_cmpfloat (p->meta.sample_rate, ==, 10000);
+  g_assert_cmpuint (pyro_profile_n_threads (p), ==, 2);
+  g_assert_cmpuint (g_array_index (p->threads, PyroThread, 1).tid, ==, 4318);
+  g_assert_cmpuint (g_array_index (p->threads, PyroThread, 1).pid, ==, 4317);
+  g_assert_cmpfloat_with_epsilon (pyro_profile_total_weight (p), 2100e-6, 1e-12);
+  g_assert_cmpfloat_with_epsilon (path_total (p, PATH ("<module>", "main", "busy")), 1500e-6, 1e-12);
+  guint32 read = fixture_func (p, "read");
+  g_assert_cmpstr (pyro_profile_func_file (p, read), ==, "C:\\lib\\io.py");
+  guint32 busy = fixture_func (p, "busy");
+  g_assert_cmpint (pyro_profile_func_kind (p, busy), ==, PYRO_FUNC_PYTHON);
+  guint lines = 0;
+  for (guint fr = 0; fr < pyro_profile_n_frames (p); fr++)
+    if (PYRO_COL (p->frame_func, guint32, fr) == busy)
+      lines |= 1u << PYRO_COL (p->frame_line, guint32, fr);
+  g_assert_cmpuint (lines, ==, (1u << 5) | (1u << 6));
+}
+
+static void
+test_austin_modes (void)
+{
+  const char *samples = "P1;T0:1;a.py:f:1;a.py:g:2 %s\nP1;T0:1;a.py:f:1 %s\n";
+  g_autofree char *cpu = g_strconcat ("# austin: 3.6.0\n# mode: cpu\n", samples, NULL);
+  g_autofree char *cpu_doc = g_strdup_printf (cpu, "40", "60");
+  g_autoptr (PyroProfile) c = load_ok ("cpu.austin", cpu_doc);
+  g_assert_cmpint (c->meta.unit, ==, PYRO_UNIT_SECONDS);
+  g_assert_cmpfloat_with_epsilon (pyro_profile_total_weight (c), 100e-6, 1e-15);
+
+  /* memory: signed bytes; growth weighs, frees do not */
+  g_autofree char *mem = g_strconcat ("# austin: 3.6.0\n# mode: memory\n", samples, NULL);
+  g_autofree char *mem_doc = g_strdup_printf (mem, "4096", "-1024");
+  g_autoptr (PyroProfile) m = load_ok ("mem.austin", mem_doc);
+  g_assert_cmpint (m->meta.unit, ==, PYRO_UNIT_BYTES);
+  g_assert_cmpfloat (path_total (m, PATH ("f", "g")), ==, 4096);
+  g_assert_cmpfloat (pyro_profile_total_weight (m), ==, 4096);
+
+  /* full: time,idle,memory; time weighs, with or without the mode line */
+  g_autofree char *full = g_strconcat ("# austin: 3.6.0\n# mode: full\n", samples, NULL);
+  g_autofree char *full_doc = g_strdup_printf (full, "70,0,2048", "30,1,-512");
+  g_autoptr (PyroProfile) f = load_ok ("full.austin", full_doc);
+  g_assert_cmpint (f->meta.unit, ==, PYRO_UNIT_SECONDS);
+  g_assert_cmpfloat_with_epsilon (pyro_profile_total_weight (f), 100e-6, 1e-15);
+  g_autofree char *bare = g_strdup_printf (samples, "70,0,2048", "30,1,-512");
+  g_autoptr (PyroProfile) b = load_ok ("bare.txt", bare);
+  g_assert_cmpstr (b->meta.format, ==, "austin");
+  g_assert_cmpfloat_with_epsilon (path_total (b, PATH ("f", "g")), 70e-6, 1e-15);
+}
+
+static void
+test_austin_bad (void)
+{
+  expect_error ("bad.austin", "# austin: 3.6.0\nP1;T0:1;a.py:f:1 12\nP1;T0:1;a.py:f:1 twelve\n",
+                "byte 53: line 3: expected the sample's time in microseconds");
+  expect_error ("bad.austin", "# austin: 3.6.0\nP1;T0:1;a.py-f-1 12\n", "line 2: expected a frame");
+  expect_error ("bad.austin", "# austin: 3.6.0\nQ1;T0:1;a.py:f:1 12\n", "line 2: expected 'P<pid>");
+  expect_error ("bad.austin", "# austin: 3.6.0\n# mode: full\nP1;T0:1;a.py:f:1 12\n", "'time,idle,memory'");
+  expect_error ("bad.austin", "# austin: 3.6.0\n# mode: wall\n", "found none");
+}
+
+/* mprof */
+
+static const char mprof_doc[] =
+  "CMDLINE /usr/bin/python3 demo.py --fast\n"
+  "MEM 10.000000 1700000000.0000\n"
+  "\n"
+  "FUNC __main__.inner 12.0000 1700000000.2000 62.0000 1700000000.4000 1\n"
+  "MEM 12.000000 1700000000.1000\n"
+  "MEM 70.500000 1700000000.3000\n"
+  "FUNC __main__.outer 11.0000 1700000000.1500 71.0000 1700000000.5000 0\n"
+  "FUNC __main__.outer 71.0000 1700000000.6000 51.0000 1700000000.7000 0\r\n"
+  "CHLD 4242 5.500000 1700000000.2000\n"
+  "CHLD 4242 8.000000 1700000000.4000\n"
+  "MEM 20.000000 1700000000.8000\n";
+
+static void
+test_mprof_basic (void)
+{
+  g_autoptr (PyroProfile) p = load_ok ("mprofile_20231114.dat", mprof_doc);
+  g_assert_cmpstr (p->meta.format, ==, "mprof");
+  g_assert_cmpstr (p->meta.command_line, ==, "/usr/bin/python3 demo.py --fast");
+  g_assert_cmpint (p->meta.unit, ==, PYRO_UNIT_BYTES);
+  g_assert_cmpint (p->meta.start_time, ==, G_GINT64_CONSTANT (1700000000000000000));
+
+  g_assert_cmpuint (p->counters->len, ==, 2);
+  const PyroCounter *rss = g_ptr_array_index (p->counters, 0);
+  g_assert_cmpstr (pyro_profile_str (p, rss->name), ==, "RSS");
+  g_assert_cmpstr (pyro_profile_str (p, rss->unit), ==, "bytes");
+  g_assert_cmpuint (rss->values->len, ==, 4);
+  g_assert_cmpfloat (g_array_index (rss->values, double, 2), ==, 70.5 * MIB);
+  const PyroCounter *child = g_ptr_array_index (p->counters, 1);
+  g_assert_cmpstr (pyro_profile_str (p, child->name), ==, "RSS of child 4242");
+  g_assert_cmpuint (child->values->len, ==, 2);
+
+  /* marks in time order, with the file's times */
+  g_assert_cmpuint (p->marks->len, ==, 3);
+  const PyroMark *m = &g_array_index (p->marks, PyroMark, 0);
+  g_assert_cmpstr (pyro_profile_str (p, m->name), ==, "__main__.outer");
+  g_assert_cmpint (m->start, ==, G_GINT64_CONSTANT (1700000000150000000));
+  g_assert_cmpint (m->end, ==, G_GINT64_CONSTANT (1700000000500000000));
+  m = &g_array_index (p->marks, PyroMark, 1);
+  g_assert_cmpstr (pyro_profile_str (p, m->name), ==, "__main__.inner");
+
+  /* growth: inner grew 50 MiB inside outer's 60; the second outer call freed */
+  g_assert_cmpfloat (path_total (p, PATH ("outer", "inner")), ==, 50 * MIB);
+  g_assert_cmpfloat (path_total (p, PATH ("outer")), ==, 60 * MIB);
+  g_assert_cmpstr (pyro_profile_func_module (p, fixture_func (p, "inner")), ==, "__main__");
+}
+
+static void
+test_mprof_old_and_sparse (void)
+{
+  /* Older files: FUNC without a level; a file with only MEM lines. */
+  g_autoptr (PyroProfile) p = load_ok ("old.dat",
+    "MEM 1.0 100.0\nFUNC m.f 1.0 100.5 3.0 101.0\nFUNC m.g 1.5 100.6 2.5 100.9\nMEM 3.0 101.0\n");
+  g_assert_cmpfloat (path_total (p, PATH ("f", "g")), ==, 1 * MIB);
+  g_assert_cmpfloat (path_total (p, PATH ("f")), ==, 2 * MIB);
+  g_autoptr (PyroProfile) q = load_ok ("mem-only.dat", "MEM 1.0 100.0\nMEM 2.0 100.1\n");
+  g_assert_cmpuint (pyro_profile_n_samples (q), ==, 0);
+  g_assert_cmpuint (((PyroCounter *) g_ptr_array_index (q->counters, 0))->values->len, ==, 2);
+}
+
+static void
+test_mprof_bad (void)
+{
+  expect_error ("mprofile_bad.dat", "MEM 1.0 100.0\nMEM one 100.1\n",
+                "byte 14: line 2: expected 'MEM MiB TIME', found 'MEM one 100.1'");
+  expect_error ("mprofile_bad.dat", "MEM 1.0 100.0\nFUNC f 1 2 3\n", "line 2: expected 'FUNC NAME");
+  expect_error ("mprofile_bad.dat", "MEM 1.0 100.0\nFUNC f 1 5 3 4 0\n", "line 2: expected 'FUNC NAME");
+  expect_error ("mprofile_bad.dat", "CMDLINE x\nWHAT 1 2\n", "line 2: expected a line starting with MEM");
+  expect_error ("mprofile_bad.dat", "CMDLINE x\n\n", "found none");
+}
+
+/* Runs @argv in @dir; FALSE (test skipped) when it cannot run. */
+static gboolean
+run (const char *dir, const char *const *argv, char **out)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL, *ignored = NULL;
+  int status;
+  /* stdout is always captured: it must not mix with the TAP output */
+  if (!g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                     out != NULL ? out : &ignored, &err,
+                     &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    {
+      g_autofree char *message = g_strdup_printf ("%s failed: %s %s", argv[0], error->message, err ? err : "");
+      g_test_skip (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const char alloc_script[] =
+  "import time\n"
+  "\n"
+  "@profile\n"
+  "def grow():\n"
+  "    data = bytearray(100 * 1024 * 1024)\n"
+  "    for i in range(0, len(data), 4096):\n"
+  "        data[i] = 1\n"
+  "    time.sleep(0.6)\n"
+  "    return data\n"
+  "\n"
+  "@profile\n"
+  "def main():\n"
+  "    time.sleep(0.3)\n"
+  "    d = grow()\n"
+  "    del d\n"
+  "    time.sleep(0.3)\n"
+  "\n"
+  "main()\n";
+
+typedef struct {
+  double max_mib, max_time;
+  double grow_start, grow_end, grow_mem_start, grow_mem_end;
+} DatFacts;
+
+/* What the .dat says, read line by line independently of the reader. */
+static DatFacts
+dat_facts (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  DatFacts f = { 0 };
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto (GStrv) w = g_strsplit (lines[i], " ", -1);
+      if (g_strv_length (w) == 3 && g_str_equal (w[0], "MEM") && g_ascii_strtod (w[1], NULL) > f.max_mib)
+        {
+          f.max_mib = g_ascii_strtod (w[1], NULL);
+          f.max_time = g_ascii_strtod (w[2], NULL);
+        }
+      if (g_strv_length (w) >= 6 && g_str_equal (w[0], "FUNC") && g_str_equal (w[1], "__main__.grow"))
+        {
+          f.grow_mem_start = g_ascii_strtod (w[2], NULL);
+          f.grow_start = g_ascii_strtod (w[3], NULL);
+          f.grow_mem_end = g_ascii_strtod (w[4], NULL);
+          f.grow_end = g_ascii_strtod (w[5], NULL);
+        }
+    }
+  return f;
+}
+
+static void
+test_mprof_real (void)
+{
+  g_autofree char *mprof = g_find_program_in_path ("mprof");
+  if (mprof == NULL)
+    mprof = g_find_program_in_path ("python3-mprof");
+  if (mprof == NULL)
+    {
+      g_test_skip ("memory_profiler's mprof is not installed (Debian: python3-memory-profiler)");
+      return;
+    }
+  g_autofree char *script = fixture_write_temp ("alloc.py", alloc_script, -1);
+  g_autofree char *dir = g_path_get_dirname (script);
+  g_autofree char *dat = fixture_temp_path ("mprofile_alloc.dat");
+  const char *argv[] = { mprof, "run", "--interval", "0.05", "-o", dat, "alloc.py", NULL };
+  g_autofree char *out = NULL;
+  if (!run (dir, argv, &out))
+    return;
+
+  DatFacts f = dat_facts (dat);
+  g_assert_cmpfloat (f.grow_end, >, f.grow_start);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PyroProfile) p = pyro_format_load_file (dat, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (p->meta.format, ==, "mprof");
+  g_assert_nonnull (strstr (p->meta.command_line, "alloc.py"));
+
+  /* the timeline's peak within 5% of the file's maximum, and 100 MiB above
+   * where it started */
+  const PyroCounter *rss = g_ptr_array_index (p->counters, 0);
+  double peak = 0, first = g_array_index (rss->values, double, 0);
+  gint64 peak_time = 0;
+  for (guint i = 0; i < rss->values->len; i++)
+    if (g_array_index (rss->values, double, i) > peak)
+      {
+        peak = g_array_index (rss->values, double, i);
+        peak_time = g_array_index (rss->times, gint64, i);
+      }
+  g_assert_cmpfloat (fabs (peak - f.max_mib * MIB), <=, 0.05 * f.max_mib * MIB);
+  g_assert_cmpfloat (peak - first, >=, 95 * MIB);
+
+  /* grow's mark spans the file's FUNC times, and the peak falls inside it */
+  const PyroMark *grow = NULL;
+  for (guint i = 0; i < p->marks->len; i++)
+    if (g_str_equal (pyro_profile_str (p, g_array_index (p->marks, PyroMark, i).name), "__main__.grow"))
+      grow = &g_array_index (p->marks, PyroMark, i);
+  g_assert_nonnull (grow);
+  g_assert_cmpint (llabs (grow->start - (gint64) (f.grow_start * 1e9)), <, 1000);
+  g_assert_cmpint (llabs (grow->end - (gint64) (f.grow_end * 1e9)), <, 1000);
+  g_assert_cmpint (peak_time, >=, grow->start);
+  g_assert_cmpint (peak_time, <=, grow->end);
+
+  /* the table lists grow with its growth, nested in main */
+  double growth = path_total (p, PATH ("main", "grow"));
+  g_assert_cmpfloat (fabs (growth - (f.grow_mem_end - f.grow_mem_start) * MIB), <, 0.01 * MIB);
+  g_assert_cmpfloat (growth, >=, 95 * MIB);
+  g_assert_cmpfloat (growth, <=, 105 * MIB);
+
+  /* `pyrometer info --format json` reports the same counter and mark */
+  const char *bin = g_getenv ("PYRO_BIN");
+  if (bin == NULL || !g_file_test (bin, G_FILE_TEST_IS_EXECUTABLE))
+    return;
+  g_autofree char *json = NULL;
+  const char *info[] = { bin, "info", "--format", "json", dat, NULL };
+  g_assert_true (run (NULL, info, &json));
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, "mprof");
+  JsonObject *c = json_array_get_object_element (json_object_get_array_member (root, "counters"), 0);
+  g_assert_cmpstr (json_object_get_string_member (c, "name"), ==, "RSS");
+  g_assert_cmpstr (json_object_get_string_member (c, "unit"), ==, "bytes");
+  g_assert_cmpfloat (fabs (json_object_get_double_member (c, "max") - f.max_mib * MIB), <=, 0.05 * f.max_mib * MIB);
+  double origin = g_array_index (rss->times, gint64, 0) / 1e9;
+  g_assert_cmpfloat (fabs (json_object_get_double_member (c, "max_time_s") - (f.max_time - origin)), <, 1e-3);
+  JsonArray *marks = json_object_get_array_member (root, "marks");
+  gboolean found = FALSE;
+  for (guint i = 0; i < json_array_get_length (marks); i++)
+    {
+      JsonObject *m = json_array_get_object_element (marks, i);
+      if (!g_str_equal (json_object_get_string_member (m, "name"), "__main__.grow"))
+        continue;
+      found = TRUE;
+      g_assert_cmpfloat (fabs (json_object_get_double_member (m, "start_s") - (f.grow_start - origin)), <, 1e-3);
+      g_assert_cmpfloat (fabs (json_object_get_double_member (m, "end_s") - (f.grow_end - origin)), <, 1e-3);
+    }
+  g_assert_true (found);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/austin/wall", test_austin_wall);
+  g_test_add_func ("/austin/modes", test_austin_modes);
+  g_test_add_func ("/austin/bad", test_austin_bad);
+  g_test_add_func ("/mprof/basic", test_mprof_basic);
+  g_test_add_func ("/mprof/old-and-sparse", test_mprof_old_and_sparse);
+  g_test_add_func ("/mprof/bad", test_mprof_bad);
+  g_test_add_func ("/mprof/real", test_mprof_real);
+  return g_test_run ();
+}
