@@ -93,10 +93,6 @@ pyro_cli_load (const char *path)
   PyroProfile *profile = pyro_format_load_file (path, NULL, NULL, NULL, &error);
   /* What the reader could not resolve (missing binaries, lost samples): once, one line each. */
   for (guint i = 0; profile != NULL && i < profile->warnings->len; i++)
-    fprintf (stderr, "pyrometer: warning: %s: %s\
-", path, (const char *) g_ptr_array_index (profile->warnings, i));
-  /* What the reader could not resolve (missing binaries, lost samples): once, one line each. */
-  for (guint i = 0; profile != NULL && i < profile->warnings->len; i++)
     fprintf (stderr, "pyrometer: warning: %s: %s\n", path, (const char *) g_ptr_array_index (profile->warnings, i));
   if (profile == NULL)
     {
