@@ -82,6 +82,8 @@ pyro_profile_unref (PyroProfile *self)
   };
   for (guint i = 0; i < G_N_ELEMENTS (cols); i++)
     g_array_unref (cols[i]);
+  if (self->sample_bytes != NULL)
+    g_array_unref (self->sample_bytes);
   g_ptr_array_foreach (self->counters, (GFunc) counter_free, NULL);
   g_ptr_array_unref (self->counters);
   g_free (self->meta.format);
@@ -99,6 +101,8 @@ pyro_profile_finish (PyroProfile *self)
   g_clear_pointer (&self->func_index, pyro_id_set_free);
   g_clear_pointer (&self->frame_index, pyro_id_set_free);
   g_clear_pointer (&self->stack_index, pyro_trie_index_free);
+  if (self->sample_bytes != NULL && self->sample_bytes->len < self->sample_weight->len)
+    g_array_set_size (self->sample_bytes, self->sample_weight->len);
 }
 
 /* strings */
@@ -258,6 +262,17 @@ pyro_profile_add_sample (PyroProfile *self, gint64 time, guint32 stack, guint32 
   g_array_append_val (self->sample_stack, stack);
   g_array_append_val (self->sample_thread, thread);
   g_array_append_val (self->sample_weight, weight);
+}
+
+void
+pyro_profile_add_sample_bytes (PyroProfile *self, guint sample, double bytes)
+{
+  g_return_if_fail (sample < self->sample_weight->len);
+  if (self->sample_bytes == NULL)
+    self->sample_bytes = g_array_new (FALSE, TRUE, sizeof (double));
+  if (self->sample_bytes->len < self->sample_weight->len)
+    g_array_set_size (self->sample_bytes, self->sample_weight->len);
+  g_array_index (self->sample_bytes, double, sample) += bytes;
 }
 
 guint32

@@ -112,6 +112,9 @@ typedef struct {
   GArray *sample_stack;   /* guint32 */
   GArray *sample_thread;  /* guint32 thread index */
   GArray *sample_weight;  /* double */
+  /* A second weight: bytes of memory growth charged to each sample (the
+   * recorder's RSS growth, Sysprof's allocations); NULL when none. */
+  GArray *sample_bytes;   /* double, parallel to sample_weight */
 
   GArray *threads;        /* PyroThread */
   GPtrArray *counters;    /* PyroCounter* */
@@ -152,6 +155,8 @@ guint32 pyro_profile_add_stack_frames (PyroProfile *self, const guint32 *frames,
                                        guint n_frames);
 void    pyro_profile_add_sample (PyroProfile *self, gint64 time, guint32 stack,
                                  guint32 thread, double weight);
+/* Adds @bytes to the memory weight of sample @sample (creating the column). */
+void    pyro_profile_add_sample_bytes (PyroProfile *self, guint sample, double bytes);
 guint32 pyro_profile_add_thread (PyroProfile *self, guint32 pid, guint32 tid,
                                  const char *name, const char *process_name);
 /* Returns a counter owned by the profile. */

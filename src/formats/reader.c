@@ -7,6 +7,7 @@
 #include "mprof.h"
 #include "lprof.h"
 #include "pstats.h"
+#include "syscap.h"
 
 #include <string.h>
 #include <sys/mman.h>
@@ -23,6 +24,7 @@ static const PyroFormatReader *const readers[] = {
   &pyro_mprof_reader,
   &pyro_lprof_reader,
   &pyro_pstats_reader,
+  &pyro_syscap_reader,
   NULL,
 };
 
