@@ -15,10 +15,25 @@
 /* dk_kind: DICT_KEYS_GENERAL entries carry a hash, the others do not. */
 #define DICT_KEYS_GENERAL 0
 
+typedef struct {
+  guint8 *header;   /* the object's header past its reference count */
+  char *text;
+} CachedStr;
+
+static void
+cached_str_free (gpointer data)
+{
+  CachedStr *c = data;
+  g_free (c->header);
+  g_free (c->text);
+  g_free (c);
+}
+
 struct _PyroCPythonObjects {
   PyroCPythonTarget *target;
   const PyroCPythonLayout *l;
-  GHashTable *strings;   /* address -> char* */
+  GHashTable *strings;   /* address -> CachedStr* */
+  GPtrArray *retired;    /* texts replaced at their address */
 };
 
 PyroCPythonObjects *
@@ -27,7 +42,8 @@ pyro_cpython_objects_new (PyroCPythonTarget *target)
   PyroCPythonObjects *self = g_new0 (PyroCPythonObjects, 1);
   self->target = target;
   self->l = pyro_cpython_target_layout (target);
-  self->strings = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->strings = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, cached_str_free);
+  self->retired = g_ptr_array_new_with_free_func (g_free);
   return self;
 }
 
@@ -37,6 +53,7 @@ pyro_cpython_objects_free (PyroCPythonObjects *self)
   if (self == NULL)
     return;
   g_hash_table_unref (self->strings);
+  g_ptr_array_unref (self->retired);
   g_free (self);
 }
 
@@ -46,20 +63,17 @@ read_u64 (PyroCPythonObjects *self, guint64 addr, guint64 *out)
   return addr != 0 && pyro_cpython_target_read (self->target, addr, out, sizeof *out, NULL);
 }
 
+/* The text of the str whose header (unicode_compact_data bytes) is @buf. */
 static char *
-read_str (PyroCPythonObjects *self, guint64 addr)
+decode_str (PyroCPythonObjects *self, guint64 addr, const guint8 *buf)
 {
   const PyroCPythonLayout *l = self->l;
-  guint32 header = l->unicode_compact_data;
-  g_autofree guint8 *buf = g_malloc (header);
   g_autofree guint8 *data = NULL;
   guint64 length;
   guint32 state, kind;
   gsize n_bytes;
   guint32 data_offset;
 
-  if (addr == 0 || !pyro_cpython_target_read (self->target, addr, buf, header, NULL))
-    return NULL;
   memcpy (&length, buf + l->unicode_length, sizeof length);
   memcpy (&state, buf + l->unicode_state, sizeof state);
   kind = (state >> l->unicode_kind_shift) & 7;
@@ -88,20 +102,52 @@ read_str (PyroCPythonObjects *self, guint64 addr)
     }
 }
 
+static char *
+read_str (PyroCPythonObjects *self, guint64 addr)
+{
+  g_autofree guint8 *buf = g_malloc (self->l->unicode_compact_data);
+
+  if (addr == 0 ||
+      !pyro_cpython_target_read (self->target, addr, buf, self->l->unicode_compact_data, NULL))
+    return NULL;
+  return decode_str (self, addr, buf);
+}
+
+/* Strings die and their addresses are reused: an entry is trusted only while
+ * the header at its address (type, length, hash, state) is unchanged, which
+ * costs one small read instead of reading the text again. */
 const char *
 pyro_cpython_objects_str (PyroCPythonObjects *self, guint64 addr)
 {
-  char *text = g_hash_table_lookup (self->strings, &addr);
+  guint32 size = self->l->unicode_compact_data;
+  g_autofree guint8 *buf = g_malloc (size);
+  CachedStr *cached;
+  char *text;
   guint64 *key;
 
-  if (text != NULL)
-    return text;
-  text = read_str (self, addr);
+  if (addr == 0 || !pyro_cpython_target_read (self->target, addr, buf, size, NULL))
+    return "?";
+  cached = g_hash_table_lookup (self->strings, &addr);
+  if (cached != NULL && memcmp (cached->header, buf + 8, size - 8) == 0)
+    return cached->text;
+  text = decode_str (self, addr, buf);
   if (text == NULL)
     return "?";
-  key = g_new (guint64, 1);
-  *key = addr;
-  g_hash_table_insert (self->strings, key, text);
+  if (cached != NULL)
+    {
+      /* Handed-out text must stay valid: keep the old one alive. */
+      g_ptr_array_add (self->retired, cached->text);
+      g_free (cached->header);
+    }
+  else
+    {
+      cached = g_new0 (CachedStr, 1);
+      key = g_new (guint64, 1);
+      *key = addr;
+      g_hash_table_insert (self->strings, key, cached);
+    }
+  cached->header = g_memdup2 (buf + 8, size - 8);
+  cached->text = text;
   return text;
 }
 

@@ -13,8 +13,9 @@ typedef struct _PyroCPythonObjects PyroCPythonObjects;
 PyroCPythonObjects *pyro_cpython_objects_new (PyroCPythonTarget *target);
 void                pyro_cpython_objects_free (PyroCPythonObjects *self);
 
-/* The text of the str at @addr as UTF-8, cached by address and owned by
- * @self; "?" when it cannot be read. */
+/* The text of the str at @addr as UTF-8, cached by address (checked
+ * against the object's header) and owned by @self for its whole life; "?"
+ * when it cannot be read. */
 const char *pyro_cpython_objects_str (PyroCPythonObjects *self, guint64 addr);
 
 /* A copy of the contents of the bytes object at @addr (free with g_free), or

@@ -16,12 +16,20 @@
 #define MAX_CODE_UNITS (1 << 22)
 #define PAGE 4096u
 
+#define SIG_MAX 128
+
 typedef struct {
   PyroCPythonCode pub;
   guint64 bytecode;       /* address of the first code unit */
   guint32 n_units;
   gint32 *lines;          /* line per code unit, PYRO_CPY_NO_LINE when none */
+  guint8 sig[SIG_MAX];    /* the code object's name, file and line table fields */
 } CodeEntry;
+
+typedef struct {
+  guint64 code;
+  guint64 instr;
+} RawFrame;
 
 typedef struct {
   guint64 addr;
@@ -35,10 +43,12 @@ struct _PyroCPythonReader {
   PyroCPythonObjects *objects;
 
   GHashTable *codes;       /* address -> CodeEntry* */
+  GPtrArray *retired;      /* CodeEntry* replaced at their address, kept alive */
   GHashTable *stat_fds;    /* tid -> fd of /proc/PID/task/TID/stat */
   GHashTable *names;       /* thread_id -> char*, owned */
   gboolean names_stale;
   gint64 names_read_at;    /* monotonic µs */
+  gint64 names_interval;   /* µs before looking again for unnamed threads */
 
   guint64 gil;             /* 3.12+: address of the main interpreter's GIL */
 
@@ -47,6 +57,16 @@ struct _PyroCPythonReader {
   PageWindow window;
   guint8 *tstate_buf;
   guint32 tstate_len;
+
+  /* A code object is freed when its last function dies and its address is
+   * reused: every sample re-reads, for every frame at once, the fields that
+   * tell code objects apart (signature) and compares them with the cache. */
+  guint32 sig_offset;
+  guint32 sig_len;
+  GArray *raw;             /* RawFrame */
+  GArray *sig_addrs;       /* guint64 */
+  GArray *sig_lens;        /* guint32 */
+  GByteArray *sig_buf;
 };
 
 static void
@@ -73,10 +93,12 @@ pyro_cpython_reader_new (PyroCPythonTarget *target)
   self->target = target;
   self->l = l;
   self->objects = pyro_cpython_objects_new (target);
-  self->codes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, code_entry_free);
+  self->codes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->retired = g_ptr_array_new_with_free_func (code_entry_free);
   self->stat_fds = g_hash_table_new_full (NULL, NULL, NULL, close_fd);
   self->names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->names_stale = TRUE;
+  self->names_interval = 100000;
   self->stacks = g_array_new (FALSE, TRUE, sizeof (PyroCPythonThreadStack));
   self->frames = g_array_new (FALSE, TRUE, sizeof (PyroCPythonFrame));
 
@@ -88,6 +110,24 @@ pyro_cpython_reader_new (PyroCPythonTarget *target)
   if (l->tstate_current_frame != PYRO_CPY_ABSENT)
     need = MAX (need, l->tstate_current_frame);
   self->tstate_len = need + 8;
+
+  {
+    guint32 lo = MIN (MIN (l->code_filename, l->code_name), MIN (l->code_qualname, l->code_linetable));
+    guint32 hi = MAX (MAX (l->code_filename, l->code_name), MAX (l->code_qualname, l->code_linetable)) + 8;
+    lo = MIN (lo, l->code_firstlineno);
+    hi = MAX (hi, l->code_firstlineno + 4);
+    if (hi - lo > SIG_MAX)
+      {
+        lo = l->code_qualname;
+        hi = lo + 8;
+      }
+    self->sig_offset = lo;
+    self->sig_len = hi - lo;
+  }
+  self->raw = g_array_new (FALSE, FALSE, sizeof (RawFrame));
+  self->sig_addrs = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->sig_lens = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->sig_buf = g_byte_array_new ();
   self->tstate_buf = g_malloc (self->tstate_len);
   return self;
 }
@@ -97,7 +137,15 @@ pyro_cpython_reader_free (PyroCPythonReader *self)
 {
   if (self == NULL)
     return;
+  {
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init (&iter, self->codes);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      g_ptr_array_add (self->retired, value);
+  }
   g_hash_table_unref (self->codes);
+  g_ptr_array_unref (self->retired);
   g_hash_table_unref (self->stat_fds);
   g_hash_table_unref (self->names);
   g_array_unref (self->stacks);
@@ -105,6 +153,10 @@ pyro_cpython_reader_free (PyroCPythonReader *self)
   pyro_cpython_objects_free (self->objects);
   pyro_cpython_target_free (self->target);
   g_free (self->tstate_buf);
+  g_array_unref (self->raw);
+  g_array_unref (self->sig_addrs);
+  g_array_unref (self->sig_lens);
+  g_byte_array_unref (self->sig_buf);
   g_free (self);
 }
 
@@ -185,12 +237,20 @@ load_code (PyroCPythonReader *self, guint64 addr, GError **error)
   e->pub.filename = pyro_cpython_objects_str (self->objects, u64_at (buf, l->code_filename));
   e->pub.first_line = (guint32) first_line;
   e->bytecode = addr + l->code_code_adaptive;
+  memcpy (e->sig, buf + self->sig_offset, self->sig_len);
   e->n_units = (guint32) n_units;
   e->lines = g_new (gint32, n_units);
   table = pyro_cpython_objects_bytes (self->objects, u64_at (buf, l->code_linetable),
                                       &table_len, NULL);
   pyro_cpython_linetable_decode (table, table_len, first_line, e->lines, n_units);
 
+  /* Callers key their own caches by the entry pointer: an entry replaced at
+   * its address stays allocated so that no later entry takes its pointer. */
+  {
+    CodeEntry *old = g_hash_table_lookup (self->codes, &addr);
+    if (old != NULL)
+      g_ptr_array_add (self->retired, old);
+  }
   key = g_new (guint64, 1);
   *key = addr;
   g_hash_table_replace (self->codes, key, e);
@@ -269,34 +329,63 @@ walk_frames (PyroCPythonReader *self, guint64 frame, GError **error)
 {
   const PyroCPythonLayout *l = self->l;
   guint depth = 0;
+  gboolean sigs_read;
 
+  g_array_set_size (self->raw, 0);
   while (frame != 0 && depth++ < MAX_DEPTH)
     {
       const guint8 *f = window_get (self, frame, l->frame_size, error);
-      guint64 code_addr, instr;
-      CodeEntry *code;
-      PyroCPythonFrame out;
-      gint64 lasti;
+      RawFrame raw;
 
       if (f == NULL)
         return FALSE;
-      code_addr = u64_at (f, l->frame_code);
-      instr = u64_at (f, l->frame_instr);
+      raw.code = u64_at (f, l->frame_code);
+      raw.instr = u64_at (f, l->frame_instr);
       frame = u64_at (f, l->frame_previous);
       if (l->frame_owned_by_cstack != PYRO_CPY_ABSENT &&
           f[l->frame_owner] == l->frame_owned_by_cstack)
         continue;
-      if (code_addr == 0)
-        continue;
+      if (raw.code != 0)
+        g_array_append_val (self->raw, raw);
+    }
+  if (self->raw->len == 0)
+    return TRUE;
 
-      code = g_hash_table_lookup (self->codes, &code_addr);
-      /* A cached code object is only trusted while the instruction pointer
-       * lies in its bytecode: the address may have been reused. */
-      if (code == NULL || instr + 2 < code->bytecode ||
-          instr > code->bytecode + 2 * (guint64) code->n_units)
+  g_array_set_size (self->sig_addrs, self->raw->len);
+  g_array_set_size (self->sig_lens, self->raw->len);
+  g_byte_array_set_size (self->sig_buf, self->raw->len * self->sig_len);
+  for (guint i = 0; i < self->raw->len; i++)
+    {
+      g_array_index (self->sig_addrs, guint64, i) =
+        g_array_index (self->raw, RawFrame, i).code + self->sig_offset;
+      g_array_index (self->sig_lens, guint32, i) = self->sig_len;
+    }
+  {
+    g_autoptr (GError) local = NULL;
+    sigs_read = pyro_cpython_target_read_many (self->target, (const guint64 *) self->sig_addrs->data,
+                                               (const guint32 *) self->sig_lens->data,
+                                               self->raw->len, self->sig_buf->data, &local);
+    if (!sigs_read && !g_error_matches (local, G_IO_ERROR, G_IO_ERROR_FAILED))
+      {
+        g_propagate_error (error, g_steal_pointer (&local));
+        return FALSE;
+      }
+  }
+
+  for (guint i = 0; i < self->raw->len; i++)
+    {
+      const RawFrame *raw = &g_array_index (self->raw, RawFrame, i);
+      CodeEntry *code = g_hash_table_lookup (self->codes, &raw->code);
+      PyroCPythonFrame out;
+      gint64 lasti;
+
+      if (code == NULL || !sigs_read ||
+          memcmp (code->sig, self->sig_buf->data + i * self->sig_len, self->sig_len) != 0 ||
+          raw->instr + 2 < code->bytecode ||
+          raw->instr > code->bytecode + 2 * (guint64) code->n_units)
         {
           g_autoptr (GError) local = NULL;
-          code = load_code (self, code_addr, &local);
+          code = load_code (self, raw->code, &local);
           if (code == NULL)
             {
               if (local != NULL && !g_error_matches (local, G_IO_ERROR, G_IO_ERROR_FAILED))
@@ -308,7 +397,7 @@ walk_frames (PyroCPythonReader *self, guint64 frame, GError **error)
             }
         }
       out.code = &code->pub;
-      lasti = ((gint64) instr - (gint64) code->bytecode) / 2;
+      lasti = ((gint64) raw->instr - (gint64) code->bytecode) / 2;
       if (lasti < 0)
         out.line = code->pub.first_line;
       else if (lasti < code->n_units && code->lines[lasti] != PYRO_CPY_NO_LINE)
@@ -350,10 +439,16 @@ pyro_cpython_reader_sample (PyroCPythonReader *self, const PyroCPythonThreadStac
     return FALSE;
 
   /* A new thread registers in threading._active a little after its thread
-   * state exists: look again, but not more than ten times a second. */
-  if (self->names_stale && g_get_monotonic_time () - self->names_read_at > 100000)
+   * state exists, and threads started from C never do: look again for
+   * unnamed threads, less and less often. */
+  if (self->names_stale && g_get_monotonic_time () - self->names_read_at > self->names_interval)
     {
+      guint before = g_hash_table_size (self->names);
       pyro_cpython_objects_thread_names (self->objects, interp, self->names);
+      if (self->names_read_at != 0 && g_hash_table_size (self->names) == before)
+        self->names_interval = MIN (self->names_interval * 2, 10 * G_USEC_PER_SEC);
+      else
+        self->names_interval = 100000;
       self->names_read_at = g_get_monotonic_time ();
       self->names_stale = FALSE;
     }

@@ -13,6 +13,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#define IOV_BATCH 256
+
 struct _PyroCPythonTarget {
   guint32 pid;
   guint32 version;
@@ -563,4 +565,45 @@ pyro_cpython_target_read (PyroCPythonTarget *self, guint64 address, gpointer buf
       return TRUE;
     return read_failed (self, n < 0 ? errno : EFAULT, address, len, error);
   }
+}
+
+gboolean
+pyro_cpython_target_read_many (PyroCPythonTarget *self, const guint64 *addresses,
+                               const guint32 *lens, guint n, gpointer buf, GError **error)
+{
+  guint8 *out = buf;
+  guint done = 0;
+
+  while (!self->use_mem_fd && done < n)
+    {
+      struct iovec local[IOV_BATCH], remote[IOV_BATCH];
+      guint count = MIN (n - done, IOV_BATCH);
+      gsize total = 0;
+      ssize_t got;
+
+      for (guint i = 0; i < count; i++)
+        {
+          local[i].iov_base = out + total;
+          local[i].iov_len = lens[done + i];
+          remote[i].iov_base = GSIZE_TO_POINTER (addresses[done + i]);
+          remote[i].iov_len = lens[done + i];
+          total += lens[done + i];
+        }
+      got = process_vm_readv (self->pid, local, count, remote, count, 0);
+      if (got < 0 && (errno == EPERM || errno == ENOSYS))
+        break;  /* pyro_cpython_target_read() below decides about /proc/PID/mem */
+      if (got < 0)
+        return read_failed (self, errno, addresses[done], lens[done], error);
+      if ((gsize) got != total)
+        return read_failed (self, EFAULT, addresses[done], total, error);
+      out += total;
+      done += count;
+    }
+  for (; done < n; done++)
+    {
+      if (!pyro_cpython_target_read (self, addresses[done], out, lens[done], error))
+        return FALSE;
+      out += lens[done];
+    }
+  return TRUE;
 }

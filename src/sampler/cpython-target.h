@@ -38,6 +38,12 @@ gboolean    pyro_cpython_target_is_eval_address (const PyroCPythonTarget *self,
 /* Reads @len bytes at @address of the target into @buf. */
 gboolean pyro_cpython_target_read (PyroCPythonTarget *self, guint64 address,
                                    gpointer buf, gsize len, GError **error);
+/* Reads @n pieces at once (one system call when possible): piece i is
+ * @lens[i] bytes at @addresses[i], stored back to back in @buf.  Fails when
+ * any piece cannot be read. */
+gboolean pyro_cpython_target_read_many (PyroCPythonTarget *self, const guint64 *addresses,
+                                        const guint32 *lens, guint n, gpointer buf,
+                                        GError **error);
 /* Still running (not gone, not a zombie)? */
 gboolean pyro_cpython_target_alive (const PyroCPythonTarget *self);
 

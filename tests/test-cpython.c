@@ -1,0 +1,659 @@
+/* test-cpython.c — the CPython frame reader and sampler against every Python
+ * on the machine (pyenv's 3.11, 3.12, 3.13 and the system python3). */
+#include <errno.h>
+#include <gio/gio.h>
+#include <math.h>
+#include <glib/gstdio.h>
+#include <pwd.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sampler/cpython-linetable.h"
+#include "sampler/cpython-reader.h"
+#include "sampler/cpython-sampler.h"
+#include "sampler/cpython-target.h"
+
+typedef struct {
+  const char *label;   /* "3.11", ..., "system" */
+  char *path;          /* NULL when absent */
+  char *why_absent;
+} Python;
+
+static Python pythons[] = {
+  { "3.11" }, { "3.12" }, { "3.13" }, { "system" },
+};
+
+static char *workdir;
+
+/* busy_a runs three times as many iterations of the same loop as busy_b. */
+static const char ratio_script[] =
+  "import sys\n"                                          /* 1 */
+  "class Worker:\n"                                       /* 2 */
+  "    def busy_a(self, n):\n"                            /* 3 */
+  "        x = 0\n"                                       /* 4 */
+  "        for i in range(n):\n"                          /* 5 */
+  "            x += (i * i) % 7 + (i ^ 3) - (i >> 2)\n"   /* 6: the loop body */
+  "        return x\n"                                    /* 7 */
+  "def busy_b(n):\n"                                      /* 8 */
+  "    def inner(n):\n"                                   /* 9 */
+  "        y = 0\n"                                       /* 10 */
+  "        for i in range(n):\n"                          /* 11 */
+  "            y += (i * i) % 7 + (i ^ 3) - (i >> 2)\n"   /* 12 */
+  "        return y\n"                                    /* 13 */
+  "    return inner(n)\n"                                 /* 14 */
+  "def main(rounds):\n"                                   /* 15 */
+  "    w = Worker()\n"                                    /* 16 */
+  "    if len(sys.argv) != 2: print('ready', flush=True)\n" /* 17 */
+  "    r = 0\n"                                           /* 18 */
+  "    while rounds != 0:\n"                              /* 19 */
+  "        w.busy_a(30000)\n"                             /* 20 */
+  "        busy_b(10000)\n"                               /* 21 */
+  "        rounds -= 1\n"                                 /* 22 */
+  "main(int(sys.argv[1]) if len(sys.argv) > 1 else -1)\n";
+
+static const char threads_script[] =
+  "import threading\n"
+  "def spin():\n"
+  "    x = 0\n"
+  "    while True:\n"
+  "        x += 1\n"
+  "for i in range(3):\n"
+  "    threading.Thread(target=spin, name=f'worker-{i + 1}', daemon=True).start()\n"
+  "print('ready', flush=True)\n"
+  "spin()\n";
+
+/* Dumps, for every code object of a big module, its location table and the
+ * line of each code unit according to co_positions(). */
+static const char linetable_dump_script[] =
+  "import sys, types, importlib\n"
+  "mod = importlib.import_module(sys.argv[1])\n"
+  "seen = set()\n"
+  "def walk(co):\n"
+  "    if id(co) in seen: return\n"
+  "    seen.add(id(co))\n"
+  "    yield co\n"
+  "    for c in co.co_consts:\n"
+  "        if isinstance(c, types.CodeType): yield from walk(c)\n"
+  "src = open(mod.__file__).read()\n"
+  "top = compile(src, mod.__file__, 'exec')\n"
+  "out = sys.stdout\n"
+  "for co in walk(top):\n"
+  "    lines = [p[0] for p in co.co_positions()]\n"
+  "    assert len(lines) == len(co.co_code) // 2\n"
+  "    out.write('%d %s %s\\n' % (co.co_firstlineno, co.co_linetable.hex() or '-', co.co_qualname))\n"
+  "    out.write(' '.join('-1' if l is None else str(l) for l in lines) + '\\n')\n";
+
+static const char short_script[] =
+  "import time\n"
+  "def quick():\n"
+  "    end = time.perf_counter() + 0.06\n"
+  "    while time.perf_counter() < end:\n"
+  "        pass\n"
+  "quick()\n";
+
+static void
+find_pythons (void)
+{
+  const char *root = g_getenv ("PYENV_ROOT");
+  g_autofree char *versions = g_build_filename (root ? root : g_get_home_dir (),
+                                                root ? "versions" : ".pyenv/versions", NULL);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (GDir) dir = g_dir_open (versions, 0, NULL);
+      g_autofree char *prefix = g_strdup_printf ("%s.", pythons[i].label);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        if (g_str_has_prefix (name, prefix))
+          {
+            g_autofree char *exe = g_strdup_printf ("python%s", pythons[i].label);
+            char *path = g_build_filename (versions, name, "bin", exe, NULL);
+            if (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+              {
+                g_free (pythons[i].path);
+                pythons[i].path = path;
+              }
+            else
+              g_free (path);
+          }
+      if (pythons[i].path == NULL)
+        pythons[i].why_absent = g_strdup_printf ("no pyenv Python %s under %s", pythons[i].label,
+                                                 versions);
+    }
+
+  if (g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE))
+    {
+      const char *argv[] = { "/usr/bin/python3", "-c",
+                             "import sys; print(sys.version_info >= (3, 11))", NULL };
+      g_autofree char *out = NULL;
+      if (g_spawn_sync (NULL, (char **) argv, NULL, 0, NULL, NULL, &out, NULL, NULL, NULL) &&
+          g_str_has_prefix (out, "True"))
+        pythons[3].path = g_strdup ("/usr/bin/python3");
+      else
+        pythons[3].why_absent = g_strdup ("/usr/bin/python3 is older than 3.11");
+    }
+  else
+    pythons[3].why_absent = g_strdup ("no /usr/bin/python3");
+}
+
+static gboolean
+need_python (const Python *py)
+{
+  if (py->path == NULL)
+    {
+      g_test_skip (py->why_absent);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+write_script (const char *name, const char *text)
+{
+  char *path = g_build_filename (workdir, name, NULL);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+/* Starts @argv and waits for its "ready" line. */
+static GSubprocess *
+start_ready (const char *const *argv)
+{
+  g_autoptr (GError) error = NULL;
+  GSubprocess *proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_autoptr (GDataInputStream) in = NULL;
+  g_autofree char *line = NULL;
+
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "ready");
+  return proc;
+}
+
+static void
+stop_process (GSubprocess *proc)
+{
+  g_subprocess_force_exit (proc);
+  g_subprocess_wait (proc, NULL, NULL);
+}
+
+static PyroProfile *
+record_for (PyroCPythonSampler *sampler, guint ms, gboolean keep_idle)
+{
+  g_autoptr (GError) error = NULL;
+
+  pyro_cpython_sampler_set_keep_idle (sampler, keep_idle);
+  g_assert_true (pyro_cpython_sampler_start (sampler, &error));
+  g_assert_no_error (error);
+  g_usleep (ms * 1000);
+  pyro_cpython_sampler_stop (sampler);
+  g_assert_true (pyro_cpython_sampler_wait (sampler, &error));
+  g_assert_no_error (error);
+  return pyro_cpython_sampler_take_profile (sampler);
+}
+
+static gboolean
+stack_has_func (PyroProfile *p, guint32 stack, guint32 func)
+{
+  for (; stack != PYRO_NONE; stack = PYRO_COL (p->stack_parent, guint32, stack))
+    if (PYRO_COL (p->frame_func, guint32, PYRO_COL (p->stack_frame, guint32, stack)) == func)
+      return TRUE;
+  return FALSE;
+}
+
+/* The function @name of the file whose base name is @file. */
+static guint32
+find_func (PyroProfile *p, const char *name, const char *file)
+{
+  for (guint32 f = 0; f < pyro_profile_n_funcs (p); f++)
+    if (strcmp (pyro_profile_func_name (p, f), name) == 0)
+      {
+        g_autofree char *base = g_path_get_basename (pyro_profile_func_file (p, f));
+        if (strcmp (base, file) == 0)
+          return f;
+      }
+  return PYRO_NONE;
+}
+
+/* Checks a profile of ratio_script: names, files, the 3:1 ratio, the hot line. */
+static void
+check_ratio_profile (PyroProfile *p, const char *script)
+{
+  guint32 busy_a = find_func (p, "Worker.busy_a", "ratio.py");
+  guint32 busy_b = find_func (p, "busy_b", "ratio.py");
+  guint32 inner = find_func (p, "busy_b.<locals>.inner", "ratio.py");
+  guint32 main_func = find_func (p, "main", "ratio.py");
+  double in_a = 0, in_b = 0;
+  g_autoptr (GHashTable) line_hits = g_hash_table_new (NULL, NULL);
+  guint hottest = 0, hottest_hits = 0;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_assert_cmpuint (busy_a, !=, PYRO_NONE);
+  g_assert_cmpuint (busy_b, !=, PYRO_NONE);
+  g_assert_cmpuint (inner, !=, PYRO_NONE);
+  g_assert_cmpuint (main_func, !=, PYRO_NONE);
+  g_assert_cmpstr (pyro_profile_func_file (p, busy_a), ==, script);
+  g_assert_cmpstr (pyro_profile_func_file (p, inner), ==, script);
+  g_assert_cmpuint (pyro_profile_func_line (p, busy_a), ==, 3);
+  g_assert_cmpuint (pyro_profile_func_line (p, inner), ==, 9);
+  g_assert_cmpuint (pyro_profile_func_line (p, main_func), ==, 15);
+  g_assert_cmpint (pyro_profile_func_kind (p, busy_a), ==, PYRO_FUNC_PYTHON);
+
+  for (guint i = 0; i < pyro_profile_n_samples (p); i++)
+    {
+      guint32 stack = PYRO_COL (p->sample_stack, guint32, i);
+      guint32 leaf = PYRO_COL (p->stack_frame, guint32, stack);
+
+      if (stack_has_func (p, stack, busy_a))
+        in_a += 1;
+      else if (stack_has_func (p, stack, busy_b))
+        {
+          g_assert_true (stack_has_func (p, stack, main_func));
+          in_b += 1;
+        }
+      if (PYRO_COL (p->frame_func, guint32, leaf) == busy_a)
+        {
+          guint line = PYRO_COL (p->frame_line, guint32, leaf);
+          guint n = GPOINTER_TO_UINT (g_hash_table_lookup (line_hits, GUINT_TO_POINTER (line))) + 1;
+          g_hash_table_insert (line_hits, GUINT_TO_POINTER (line), GUINT_TO_POINTER (n));
+        }
+    }
+  g_assert_cmpfloat (in_a + in_b, >=, 200);
+  g_test_message ("busy_a %.0f samples, busy_b %.0f: %.1f%% in busy_a (expected 75%%)", in_a,
+                  in_b, 100 * in_a / (in_a + in_b));
+  g_assert_cmpfloat (fabs (100 * in_a / (in_a + in_b) - 75), <=, 5);
+
+  g_hash_table_iter_init (&iter, line_hits);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (GPOINTER_TO_UINT (value) > hottest_hits)
+      {
+        hottest_hits = GPOINTER_TO_UINT (value);
+        hottest = GPOINTER_TO_UINT (key);
+      }
+  g_assert_cmpuint (hottest, ==, 6);
+}
+
+static void
+test_attach_ratio (gconstpointer data)
+{
+  const Python *py = data;
+  g_autofree char *script = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (PyroCPythonSampler) sampler = NULL;
+  g_autoptr (PyroProfile) profile = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!need_python (py))
+    return;
+  script = write_script ("ratio.py", ratio_script);
+  proc = start_ready ((const char *const[]) { py->path, script, NULL });
+  sampler = pyro_cpython_sampler_attach (atoi (g_subprocess_get_identifier (proc)), &error);
+  g_assert_no_error (error);
+  profile = record_for (sampler, 3000, FALSE);
+  stop_process (proc);
+  check_ratio_profile (profile, script);
+}
+
+static void
+test_launch_ratio (gconstpointer data)
+{
+  const Python *py = data;
+  g_autofree char *script = NULL;
+  g_autoptr (PyroCPythonSampler) sampler = NULL;
+  g_autoptr (PyroProfile) profile = NULL;
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  if (!need_python (py))
+    return;
+  script = write_script ("ratio.py", ratio_script);
+  /* About two seconds of work, then a normal exit. */
+  sampler = pyro_cpython_sampler_launch ((const char *const[]) { py->path, script, "150", NULL },
+                                         &error);
+  g_assert_no_error (error);
+  g_assert_true (pyro_cpython_sampler_start (sampler, &error));
+  g_assert_true (pyro_cpython_sampler_wait (sampler, &error));
+  g_assert_no_error (error);
+  g_assert_true (pyro_cpython_sampler_target_exited (sampler));
+  status = pyro_cpython_sampler_get_exit_status (sampler);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  profile = pyro_cpython_sampler_take_profile (sampler);
+  check_ratio_profile (profile, script);
+}
+
+/* A script that is over in well under 100 ms: recorded to the end, no hang. */
+static void
+test_launch_short (gconstpointer data)
+{
+  const Python *py = data;
+  g_autofree char *script = NULL;
+  g_autoptr (PyroCPythonSampler) sampler = NULL;
+  g_autoptr (PyroProfile) profile = NULL;
+  g_autoptr (GError) error = NULL;
+  guint32 quick;
+  guint hits = 0;
+
+  if (!need_python (py))
+    return;
+  script = write_script ("short.py", short_script);
+  sampler = pyro_cpython_sampler_launch ((const char *const[]) { py->path, script, NULL }, &error);
+  g_assert_no_error (error);
+  g_assert_true (pyro_cpython_sampler_start (sampler, &error));
+  g_assert_true (pyro_cpython_sampler_wait (sampler, &error));
+  g_assert_no_error (error);
+  g_assert_true (pyro_cpython_sampler_target_exited (sampler));
+  g_assert_cmpint (pyro_cpython_sampler_get_exit_status (sampler), ==, 0);
+  profile = pyro_cpython_sampler_take_profile (sampler);
+  quick = find_func (profile, "quick", "short.py");
+  g_assert_cmpuint (quick, !=, PYRO_NONE);
+  for (guint i = 0; i < pyro_profile_n_samples (profile); i++)
+    hits += stack_has_func (profile, PYRO_COL (profile->sample_stack, guint32, i), quick);
+  g_test_message ("%u samples in quick() of a 60 ms script", hits);
+  g_assert_cmpuint (hits, >=, 20);
+}
+
+static void
+test_threads (gconstpointer data)
+{
+  const Python *py = data;
+  g_autofree char *script = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (PyroCPythonSampler) sampler = NULL;
+  g_autoptr (PyroProfile) profile = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean seen[4] = { FALSE };
+  guint gil_counters = 0;
+
+  if (!need_python (py))
+    return;
+  script = write_script ("threads.py", threads_script);
+  proc = start_ready ((const char *const[]) { py->path, script, NULL });
+  sampler = pyro_cpython_sampler_attach (atoi (g_subprocess_get_identifier (proc)), &error);
+  g_assert_no_error (error);
+  profile = record_for (sampler, 500, TRUE);
+  stop_process (proc);
+
+  g_assert_cmpuint (pyro_profile_n_threads (profile), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      const PyroThread *t = &g_array_index (profile->threads, PyroThread, i);
+      const char *name = pyro_profile_str (profile, t->name);
+      if (strcmp (name, "MainThread") == 0)
+        seen[0] = TRUE;
+      else if (g_str_has_prefix (name, "worker-") && name[7] >= '1' && name[7] <= '3')
+        seen[name[7] - '0'] = TRUE;
+      else
+        g_error ("unexpected thread name %s", name);
+    }
+  g_assert_true (seen[0] && seen[1] && seen[2] && seen[3]);
+
+  /* Four threads contend for one GIL: each holds it some of the time. */
+  for (guint i = 0; i < profile->counters->len; i++)
+    {
+      PyroCounter *c = g_ptr_array_index (profile->counters, i);
+      if (g_str_has_prefix (pyro_profile_str (profile, c->name), "GIL ("))
+        for (guint j = 0; j < c->values->len; j++)
+          if (g_array_index (c->values, double, j) == 1)
+            {
+              gil_counters++;
+              break;
+            }
+    }
+  g_assert_cmpuint (gil_counters, >=, 2);
+}
+
+static void
+test_linetable (gconstpointer data)
+{
+  const Python *py = data;
+  g_autofree char *script = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = NULL;
+  int status;
+  guint n_codes = 0, n_units = 0;
+
+  if (!need_python (py))
+    return;
+  script = write_script ("dump_linetable.py", linetable_dump_script);
+  g_assert_true (g_spawn_sync (NULL, (char **) (const char *const[]) { py->path, script, "typing", NULL },
+                               NULL, 0, NULL, NULL, &out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", script, err);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i += 2)
+    {
+      g_auto (GStrv) head = g_strsplit (lines[i], " ", 3);
+      g_auto (GStrv) expected = g_strsplit (lines[i + 1], " ", -1);
+      guint n = g_strv_length (expected);
+      gint first = atoi (head[0]);
+      gsize table_len = strcmp (head[1], "-") == 0 ? 0 : strlen (head[1]) / 2;
+      g_autofree guint8 *table = g_malloc (table_len + 1);
+      g_autofree gint32 *got = g_new (gint32, n);
+
+      for (gsize k = 0; k < table_len; k++)
+        table[k] = (g_ascii_xdigit_value (head[1][2 * k]) << 4) |
+                   g_ascii_xdigit_value (head[1][2 * k + 1]);
+      pyro_cpython_linetable_decode (table, table_len, first, got, n);
+      for (guint u = 0; u < n; u++)
+        if (got[u] != atoi (expected[u]))
+          g_error ("%s: code unit %u of %s (first line %d): decoded %d, co_positions() says %s",
+                   py->label, u, head[2], first, got[u], expected[u]);
+      n_codes++;
+      n_units += n;
+    }
+  g_test_message ("%s: %u code objects of typing, %u code units checked", py->label, n_codes,
+                  n_units);
+  g_assert_cmpuint (n_codes, >, 100);
+}
+
+static const Python *
+first_python (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (pythons); i++)
+    if (pythons[i].path != NULL)
+      return &pythons[i];
+  return NULL;
+}
+
+/* The target exits while it is being sampled: the samples so far are kept. */
+static void
+test_exit_mid_sample (void)
+{
+  const Python *py = first_python ();
+  g_autofree char *script = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (PyroCPythonSampler) sampler = NULL;
+  g_autoptr (PyroProfile) profile = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (py == NULL)
+    {
+      g_test_skip ("no CPython 3.11+ on this machine");
+      return;
+    }
+  script = write_script ("ratio.py", ratio_script);
+  proc = start_ready ((const char *const[]) { py->path, script, "30", "ready", NULL });
+  sampler = pyro_cpython_sampler_attach (atoi (g_subprocess_get_identifier (proc)), &error);
+  g_assert_no_error (error);
+  g_assert_true (pyro_cpython_sampler_start (sampler, &error));
+  g_subprocess_wait (proc, NULL, NULL);
+  g_assert_true (pyro_cpython_sampler_wait (sampler, &error));
+  g_assert_no_error (error);
+  g_assert_true (pyro_cpython_sampler_target_exited (sampler));
+  profile = pyro_cpython_sampler_take_profile (sampler);
+  g_assert_cmpuint (pyro_profile_n_samples (profile), >, 10);
+  g_assert_cmpuint (find_func (profile, "Worker.busy_a", "ratio.py"), !=, PYRO_NONE);
+}
+
+static void
+test_not_python (void)
+{
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PyroCPythonTarget) target = NULL;
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "sleep", "30", NULL);
+  g_assert_no_error (error);
+  g_usleep (50000);
+  target = pyro_cpython_target_open (atoi (g_subprocess_get_identifier (proc)), &error);
+  stop_process (proc);
+  g_assert_null (target);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "is not CPython"));
+}
+
+/* A process exporting _PyRuntime and a Py_Version of 3.99. */
+static void
+test_unsupported_version (void)
+{
+  static const char fake_c[] =
+    "#include <unistd.h>\n"
+    "const unsigned int Py_Version = 0x036302f0;\n"
+    "char _PyRuntime[8192];\n"
+    "int main (void) { write (1, \"ready\\n\", 6); pause (); return 0; }\n";
+  g_autofree char *source = write_script ("fake_python.c", fake_c);
+  g_autofree char *exe = g_build_filename (workdir, "fake_python", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) cc = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (PyroCPythonTarget) target = NULL;
+
+  cc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_MERGE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
+                         &error, "cc", "-rdynamic", "-o", exe, source, NULL);
+  if (cc == NULL || !g_subprocess_wait_check (cc, NULL, NULL))
+    {
+      g_test_skip ("no C compiler to build a fake Python 3.99");
+      return;
+    }
+  proc = start_ready ((const char *const[]) { exe, NULL });
+  target = pyro_cpython_target_open (atoi (g_subprocess_get_identifier (proc)), &error);
+  stop_process (proc);
+  g_assert_null (target);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "Python 3.99.2"));
+  g_assert_nonnull (strstr (error->message, "3.11"));
+}
+
+static void
+test_no_such_process (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PyroCPythonTarget) target = NULL;
+  g_autoptr (PyroCPythonSampler) sampler = NULL;
+  GPid pid;
+  const char *argv[] = { "true", NULL };
+
+  /* The PID of a child that has been reaped. */
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
+                                G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &pid, NULL));
+  waitpid (pid, NULL, 0);
+  target = pyro_cpython_target_open ((guint32) pid, &error);
+  g_assert_null (target);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  sampler = pyro_cpython_sampler_attach (0, &error);
+  g_assert_null (sampler);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+}
+
+/* Runs in a subprocess that gave up root: the Python target belongs to root. */
+static void
+test_permission_child (void)
+{
+  const char *pid_text = g_getenv ("PYRO_TEST_TARGET_PID");
+  const struct passwd *nobody = getpwnam ("nobody");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PyroCPythonTarget) target = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_skip ("part of /cpython/errors/permission");
+      return;
+    }
+  g_assert_nonnull (pid_text);
+  if (getuid () == 0)
+    {
+      g_assert_nonnull (nobody);
+      g_assert_cmpint (setgid (nobody->pw_gid), ==, 0);
+      g_assert_cmpint (setuid (nobody->pw_uid), ==, 0);
+    }
+  target = pyro_cpython_target_open (atoi (pid_text), &error);
+  g_assert_null (target);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_print ("%s\n", error->message);
+}
+
+static void
+test_permission (void)
+{
+  const Python *py = first_python ();
+  g_autofree char *script = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+
+  if (py == NULL)
+    {
+      g_test_skip ("no CPython 3.11+ on this machine");
+      return;
+    }
+  if (getuid () != 0 || getpwnam ("nobody") == NULL)
+    {
+      g_test_skip ("needs root to drop to user nobody and read a root-owned target");
+      return;
+    }
+  script = write_script ("ratio.py", ratio_script);
+  proc = start_ready ((const char *const[]) { py->path, script, NULL });
+  g_setenv ("PYRO_TEST_TARGET_PID", g_subprocess_get_identifier (proc), TRUE);
+  g_test_trap_subprocess ("/cpython/errors/permission/subprocess", 20 * G_USEC_PER_SEC, 0);
+  stop_process (proc);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*ptrace*CAP_SYS_PTRACE*");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  find_pythons ();
+  workdir = g_dir_make_tmp ("pyro-cpython-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pythons); i++)
+    {
+      g_autofree char *attach = g_strdup_printf ("/cpython/%s/attach-ratio", pythons[i].label);
+      g_autofree char *launch = g_strdup_printf ("/cpython/%s/launch-ratio", pythons[i].label);
+      g_autofree char *shortp = g_strdup_printf ("/cpython/%s/launch-short", pythons[i].label);
+      g_autofree char *threads = g_strdup_printf ("/cpython/%s/threads", pythons[i].label);
+      g_autofree char *linetable = g_strdup_printf ("/cpython/%s/linetable", pythons[i].label);
+      g_test_add_data_func (attach, &pythons[i], test_attach_ratio);
+      g_test_add_data_func (launch, &pythons[i], test_launch_ratio);
+      g_test_add_data_func (shortp, &pythons[i], test_launch_short);
+      g_test_add_data_func (threads, &pythons[i], test_threads);
+      g_test_add_data_func (linetable, &pythons[i], test_linetable);
+    }
+  g_test_add_func ("/cpython/errors/exit-mid-sample", test_exit_mid_sample);
+  g_test_add_func ("/cpython/errors/not-python", test_not_python);
+  g_test_add_func ("/cpython/errors/unsupported-version", test_unsupported_version);
+  g_test_add_func ("/cpython/errors/no-such-process", test_no_such_process);
+  g_test_add_func ("/cpython/errors/permission", test_permission);
+  g_test_add_func ("/cpython/errors/permission/subprocess", test_permission_child);
+
+  ret = g_test_run ();
+  g_spawn_sync (NULL, (char **) (const char *const[]) { "rm", "-rf", workdir, NULL }, NULL,
+                G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  return ret;
+}
