@@ -465,6 +465,7 @@ pyro_flame_view_measure (GtkWidget *widget, GtkOrientation orientation, int for_
     {
       *minimum = 100;
       *natural = tree != NULL ? (int) ((tree->max_depth + 1) * PYRO_FLAME_ROW_HEIGHT) : 400;
+      *natural = MAX (*natural, *minimum);
     }
 }
 

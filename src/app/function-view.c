@@ -167,10 +167,7 @@ make_sorter (ColumnKind kind)
   GtkExpression *expr = gtk_property_expression_new (PYRO_TYPE_FUNCTION_ITEM, NULL, props[kind]);
   if (kind == COL_NAME || kind == COL_FILE)
     return GTK_SORTER (gtk_string_sorter_new (expr));
-  GtkNumericSorter *sorter = gtk_numeric_sorter_new (expr);
-  /* Numbers read hottest first on the first click. */
-  gtk_numeric_sorter_set_sort_order (sorter, GTK_SORT_DESCENDING);
-  return GTK_SORTER (sorter);
+  return GTK_SORTER (gtk_numeric_sorter_new (expr));
 }
 
 static GtkColumnViewColumn *
@@ -506,7 +503,7 @@ static GtkSingleSelection *
 sorted_selection (GtkColumnView *view, GListModel *model)
 {
   GtkSorter *sorter = gtk_column_view_get_sorter (view);
-  GtkSortListModel *sorted = gtk_sort_list_model_new (model, g_object_ref (sorter));
+  GtkSortListModel *sorted = gtk_sort_list_model_new (g_object_ref (model), g_object_ref (sorter));
   GtkSingleSelection *selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_single_selection_set_can_unselect (selection, TRUE);
@@ -532,6 +529,9 @@ pyro_function_view_dispose (GObject *object)
   PyroFunctionView *self = PYRO_FUNCTION_VIEW (object);
   pyro_function_view_set_document (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PYRO_TYPE_FUNCTION_VIEW);
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (pyro_function_view_parent_class)->dispose (object);
 }
 
@@ -593,8 +593,8 @@ pyro_function_view_init (PyroFunctionView *self)
   self->selection = sorted_selection (self->table, G_LIST_MODEL (self->filtered));
   g_signal_connect_swapped (self->selection, "notify::selected",
                             G_CALLBACK (table_selection_changed), self);
-  g_object_unref (sorted_selection (self->callers, g_object_ref (G_LIST_MODEL (self->caller_store))));
-  g_object_unref (sorted_selection (self->callees, g_object_ref (G_LIST_MODEL (self->callee_store))));
+  g_object_unref (sorted_selection (self->callers, G_LIST_MODEL (self->caller_store)));
+  g_object_unref (sorted_selection (self->callees, G_LIST_MODEL (self->callee_store)));
 
   gtk_column_view_sort_by_column (self->table, self->columns[COL_SELF], GTK_SORT_DESCENDING);
   gtk_column_view_sort_by_column (self->callers, self->caller_columns[COL_TOTAL], GTK_SORT_DESCENDING);

@@ -250,6 +250,8 @@ static void
 flame_zoom_changed (PyroFlameView *view, GParamSpec *pspec, PyroBreadcrumbBar *crumbs)
 {
   PyroDocument *document = pyro_flame_view_get_document (view);
+  if (document == NULL)
+    return;
   pyro_breadcrumb_bar_set_path (crumbs, pyro_document_get_tree (document),
                                 pyro_flame_view_get_zoom (view));
 }
@@ -558,6 +560,14 @@ pyro_window_dispose (GObject *object)
       pyro_document_cancel (self->document);
       g_signal_handlers_disconnect_by_data (self->document, self);
     }
+  if (self->squaremap_view != NULL)
+    g_signal_handlers_disconnect_by_data (self->squaremap_view, self);
+  if (self->flame_view != NULL)
+    g_signal_handlers_disconnect_by_data (self->flame_view, self);
+  if (self->icicle_view != NULL)
+    g_signal_handlers_disconnect_by_data (self->icicle_view, self);
+  if (self->view_stack != NULL)
+    g_signal_handlers_disconnect_by_data (self->view_stack, self);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
