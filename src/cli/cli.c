@@ -59,9 +59,11 @@ gboolean
 pyro_cli_parse (const char *name, const char *usage, const char *description,
                 const GOptionEntry *entries, int *argc, char ***argv)
 {
-  g_autofree char *param = g_strdup_printf ("%s %s", name, usage);
-  g_autoptr (GOptionContext) context = g_option_context_new (param);
+  g_autofree char *prgname = g_strdup_printf ("pyrometer %s", name);
+  g_autoptr (GOptionContext) context = g_option_context_new (usage);
   g_autoptr (GError) error = NULL;
+
+  g_set_prgname (prgname);
 
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, description);
