@@ -1,5 +1,6 @@
 #include "cli-private.h"
 #include "formats/folded.h"
+#include "formats/speedscope.h"
 #include "render/export.h"
 
 #include <glib/gi18n.h>
@@ -12,6 +13,17 @@ write_folded (PyroProfile *profile, const char *out_path, GError **error)
   if (out == NULL)
     return FALSE;
   return pyro_folded_write (profile, G_OUTPUT_STREAM (out), NULL, error)
+         && g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error);
+}
+
+static gboolean
+write_speedscope (PyroProfile *profile, const char *out_path, GError **error)
+{
+  g_autoptr (GFile) file = g_file_new_for_commandline_arg (out_path);
+  g_autoptr (GFileOutputStream) out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error);
+  if (out == NULL)
+    return FALSE;
+  return pyro_speedscope_write (profile, G_OUTPUT_STREAM (out), NULL, error)
          && g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error);
 }
 
@@ -40,7 +52,7 @@ pyro_cli_export (int argc, char **argv)
   int width = 0;
   int scale = 1;
   const GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("Write to OUT; its extension picks the format (.png, .svg, .pdf, .folded)"), "OUT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("Write to OUT; its extension picks the format (.png, .svg, .pdf, .folded, .speedscope.json)"), "OUT" },
     { "view", 0, 0, G_OPTION_ARG_STRING, &view, N_("The view to paint: flame (default), icicle or squaremap"), "VIEW" },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Width of the image in pixels (default 1600)"), "PIXELS" },
     { "scale", 0, 0, G_OPTION_ARG_INT, &scale, N_("Pixels per image pixel in a PNG: 1 (default) or 2 for high-density screens"), "1|2" },
@@ -53,8 +65,9 @@ pyro_cli_export (int argc, char **argv)
     return pyro_cli_fail ("export", PYRO_EXIT_USAGE, _("expected FILE and -o OUT (see 'pyrometer export --help')"));
 
   gboolean folded = g_str_has_suffix (out_path, ".folded");
-  if (!folded && !has_image_extension (out_path))
-    return pyro_cli_fail ("export", PYRO_EXIT_USAGE, _("%s: unknown output extension; expected .png, .svg, .pdf or .folded"), out_path);
+  gboolean speedscope = g_str_has_suffix (out_path, ".speedscope.json");
+  if (!folded && !speedscope && !has_image_extension (out_path))
+    return pyro_cli_fail ("export", PYRO_EXIT_USAGE, _("%s: unknown output extension; expected .png, .svg, .pdf, .folded or .speedscope.json"), out_path);
   if (view != NULL && !g_strv_contains (pyro_export_views (), view))
     {
       g_autofree char *known = g_strjoinv (", ", (char **) pyro_export_views ());
@@ -73,6 +86,12 @@ pyro_cli_export (int argc, char **argv)
   if (folded)
     {
       if (!write_folded (profile, out_path, &error))
+        return pyro_cli_fail ("export", PYRO_EXIT_BAD_INPUT, "%s", error->message);
+      return PYRO_EXIT_OK;
+    }
+  if (speedscope)
+    {
+      if (!write_speedscope (profile, out_path, &error))
         return pyro_cli_fail ("export", PYRO_EXIT_BAD_INPUT, "%s", error->message);
       return PYRO_EXIT_OK;
     }
