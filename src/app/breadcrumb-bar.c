@@ -43,10 +43,10 @@ pyro_breadcrumb_bar_set_path (PyroBreadcrumbBar *self, const PyroCallTree *tree,
     return;
 
   g_autoptr (GArray) path = g_array_new (FALSE, FALSE, sizeof (guint32));
-  guint32 root = 0;
-  g_array_append_val (path, root);
   if (node != 0 && node < tree->n_nodes)
     pyro_call_tree_path (tree, node, path);
+  guint32 root = 0;
+  g_array_prepend_val (path, root);
 
   for (guint i = 0; i < path->len; i++)
     {
@@ -63,15 +63,18 @@ pyro_breadcrumb_bar_set_path (PyroBreadcrumbBar *self, const PyroCallTree *tree,
       GtkWidget *label = gtk_label_new (name);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
       gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
+      gtk_widget_set_tooltip_text (label, name);
+      if (i + 1 == path->len)
+        {
+          /* Where the view is: a label, not a button. */
+          gtk_widget_add_css_class (label, "heading");
+          gtk_widget_add_css_class (label, "current");
+          gtk_box_append (GTK_BOX (self->box), label);
+          break;
+        }
       GtkWidget *button = gtk_button_new ();
       gtk_button_set_child (GTK_BUTTON (button), label);
       gtk_widget_add_css_class (button, "flat");
-      gtk_widget_set_tooltip_text (button, name);
-      if (i + 1 == path->len)
-        {
-          gtk_widget_add_css_class (label, "heading");
-          gtk_widget_set_sensitive (button, path->len > 1);
-        }
       g_object_set_data (G_OBJECT (button), "pyro-node", GUINT_TO_POINTER (n));
       g_signal_connect (button, "clicked", G_CALLBACK (crumb_clicked), self);
       gtk_box_append (GTK_BOX (self->box), button);
