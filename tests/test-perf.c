@@ -1,0 +1,726 @@
+/* test-perf.c — the perf.data reader against perf itself.
+ *
+ * C programs built here (with and without frame pointers, an inlined hot
+ * function, work in the executable and in a shared library) are recorded with
+ * `perf record` in frame-pointer, DWARF, compressed and pipe mode; each
+ * function's self share must match `perf report` on the same file.  The bad
+ * input cases build small perf.data files by hand and break one length each.
+ */
+#include "core/call-tree.h"
+#include "core/function-table.h"
+#include "core/line-costs.h"
+#include "formats/reader.h"
+#include "fixtures.h"
+
+#include <glib/gstdio.h>
+#include <linux/perf_event.h>
+#include <string.h>
+#include <zstd.h>
+
+static const char prog_source[] =
+  "#include <stdio.h>\n"
+  "#include <stdlib.h>\n"
+  "double lib_work (long n);\n"
+  "static inline __attribute__ ((always_inline)) double\n"
+  "mix (double x, long n)\n"
+  "{\n"
+  "  for (long i = 0; i < n; i++) x = x * 1.0000001 + 0.5; /* hot loop */\n"
+  "  return x;\n"
+  "}\n"
+  "__attribute__ ((noipa)) double\n"
+  "exe_work (long n)\n"
+  "{\n"
+  "  double s = 0;\n"
+  "  for (long k = 0; k < 16; k++)\n"
+  "    s += mix (s * 1e-9, n);\n"
+  "  return s;\n"
+  "}\n"
+  "__attribute__ ((noipa)) double\n"
+  "driver (long rounds)\n"
+  "{\n"
+  "  double s = 0;\n"
+  "  for (long r = 0; r < rounds; r++)\n"
+  "    s += exe_work (100000) + lib_work (700000);\n"
+  "  return s;\n"
+  "}\n"
+  "int\n"
+  "main (int argc, char **argv)\n"
+  "{\n"
+  "  printf (\"%g\\n\", driver (argc > 1 ? atol (argv[1]) : 300));\n"
+  "  return 0;\n"
+  "}\n";
+
+static const char lib_source[] =
+  "__attribute__ ((noipa)) double\n"
+  "lib_work (long n)\n"
+  "{\n"
+  "  double x = 1;\n"
+  "  for (long i = 0; i < n; i++)\n"
+  "    x = x * 0.9999999 + 0.25;\n"
+  "  return x;\n"
+  "}\n";
+
+typedef struct {
+  char *dir;
+  char *skip;        /* why the recording tests cannot run, or NULL */
+  char *fp_data;     /* frame pointers, -g */
+  char *dwarf_data;  /* no frame pointers, --call-graph dwarf */
+  char *zstd_data;   /* -z */
+  char *pipe_data;   /* -o - */
+  char *prog_c;
+} Recordings;
+
+static Recordings rec;
+
+static gboolean
+run (const char *const *argv, const char *stdout_path, char **out, char **err_out)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out_text = NULL, *err_text = NULL;
+  int status = 0;
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  if (stdout_path != NULL)
+    {
+      /* perf's pipe mode writes to stdout: send it to a file through sh. */
+      g_autoptr (GString) cmd = g_string_new ("exec");
+      for (guint i = 0; argv[i] != NULL; i++)
+        {
+          g_autofree char *q = g_shell_quote (argv[i]);
+          g_string_append_printf (cmd, " %s", q);
+        }
+      g_autofree char *q = g_shell_quote (stdout_path);
+      g_string_append_printf (cmd, " > %s", q);
+      const char *sh[] = { "/bin/sh", "-c", cmd->str, NULL };
+      gboolean ok = g_spawn_sync (rec.dir, (char **) sh, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                  NULL, &err_text, &status, &error);
+      if (err_out != NULL)
+        *err_out = g_steal_pointer (&err_text);
+      return ok && g_spawn_check_wait_status (status, NULL);
+    }
+  gboolean ok = g_spawn_sync (rec.dir, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                              &out_text, &err_text, &status, &error);
+  if (!ok)
+    err_text = g_strdup (error->message);
+  if (out != NULL)
+    *out = g_steal_pointer (&out_text);
+  if (err_out != NULL)
+    *err_out = g_steal_pointer (&err_text);
+  return ok && g_spawn_check_wait_status (status, NULL);
+}
+
+static gboolean
+compile (const char *const *argv)
+{
+  g_autofree char *err = NULL;
+  if (run (argv, NULL, NULL, &err))
+    return TRUE;
+  g_free (rec.skip);
+  rec.skip = g_strdup_printf ("cannot build the test program with gcc: %s", err);
+  return FALSE;
+}
+
+static char *
+record (const char *name, const char *const *perf_args, const char *prog, gboolean pipe)
+{
+  g_autofree char *path = g_build_filename (rec.dir, name, NULL);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, "perf");
+  g_ptr_array_add (argv, "record");
+  g_ptr_array_add (argv, "-q");
+  for (guint i = 0; perf_args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) perf_args[i]);
+  g_ptr_array_add (argv, "-o");
+  g_ptr_array_add (argv, pipe ? "-" : path);
+  g_ptr_array_add (argv, (char *) prog);
+  g_ptr_array_add (argv, NULL);
+  g_autofree char *err = NULL;
+  if (!run ((const char *const *) argv->pdata, pipe ? path : NULL, NULL, &err))
+    {
+      g_autofree char *paranoid = NULL;
+      g_file_get_contents ("/proc/sys/kernel/perf_event_paranoid", &paranoid, NULL, NULL);
+      rec.skip = g_strdup_printf ("perf record is not allowed here (kernel.perf_event_paranoid=%s): %s",
+                                  paranoid != NULL ? g_strstrip (paranoid) : "?", err);
+      return NULL;
+    }
+  return g_steal_pointer (&path);
+}
+
+static void
+make_recordings (void)
+{
+  rec.dir = g_dir_make_tmp ("pyro-perf-XXXXXX", NULL);
+  g_assert_nonnull (rec.dir);
+  g_autofree char *perf = g_find_program_in_path ("perf");
+  g_autofree char *gcc = g_find_program_in_path ("gcc");
+  if (perf == NULL || gcc == NULL)
+    {
+      rec.skip = g_strdup ("perf or gcc is not installed (Debian packages linux-perf, gcc)");
+      return;
+    }
+  rec.prog_c = g_build_filename (rec.dir, "prog.c", NULL);
+  g_autofree char *lib_c = g_build_filename (rec.dir, "libwork.c", NULL);
+  g_assert_true (g_file_set_contents (rec.prog_c, prog_source, -1, NULL));
+  g_assert_true (g_file_set_contents (lib_c, lib_source, -1, NULL));
+
+  const char *const fp_lib[] = { "gcc", "-O2", "-g", "-fno-omit-frame-pointer", "-fPIC", "-shared",
+                                 "libwork.c", "-o", "fp/libwork.so", NULL };
+  const char *const fp_prog[] = { "gcc", "-O2", "-g", "-fno-omit-frame-pointer", "prog.c", "-o",
+                                  "fp/prog", "-Lfp", "-lwork", "-Wl,-rpath,$ORIGIN", NULL };
+  const char *const nofp_lib[] = { "gcc", "-O2", "-g", "-fomit-frame-pointer", "-fPIC", "-shared",
+                                   "libwork.c", "-o", "nofp/libwork.so", NULL };
+  const char *const nofp_prog[] = { "gcc", "-O2", "-g", "-fomit-frame-pointer", "prog.c", "-o",
+                                    "nofp/prog", "-Lnofp", "-lwork", "-Wl,-rpath,$ORIGIN", NULL };
+  g_autofree char *fp_dir = g_build_filename (rec.dir, "fp", NULL);
+  g_autofree char *nofp_dir = g_build_filename (rec.dir, "nofp", NULL);
+  g_mkdir (fp_dir, 0755);
+  g_mkdir (nofp_dir, 0755);
+  if (!compile (fp_lib) || !compile (fp_prog) || !compile (nofp_lib) || !compile (nofp_prog))
+    return;
+
+  const char *const fp_args[] = { "-F", "4000", "-g", NULL };
+  const char *const dwarf_args[] = { "-F", "1000", "--call-graph", "dwarf", NULL };
+  const char *const zstd_args[] = { "-F", "2000", "-g", "-z", NULL };
+  if ((rec.fp_data = record ("fp.data", fp_args, "./fp/prog", FALSE)) == NULL
+      || (rec.dwarf_data = record ("dwarf.data", dwarf_args, "./nofp/prog", FALSE)) == NULL
+      || (rec.zstd_data = record ("zstd.data", zstd_args, "./fp/prog", FALSE)) == NULL
+      || (rec.pipe_data = record ("pipe.data", fp_args, "./fp/prog", TRUE)) == NULL)
+    return;
+}
+
+static gboolean
+skip_without_recordings (void)
+{
+  if (rec.skip == NULL)
+    return FALSE;
+  g_test_skip (rec.skip);
+  return TRUE;
+}
+
+static PyroProfile *
+load (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  PyroProfile *p = pyro_format_load_file (path, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (p);
+  g_assert_cmpuint (pyro_profile_n_samples (p), >, 100);
+  return p;
+}
+
+/* perf report's self share per symbol name. */
+static GHashTable *
+perf_report_self (const char *path)
+{
+  const char *const argv[] = { "perf", "report", "-i", path, "--no-children", "--sort", "sym",
+                               "--stdio", "-g", "none", "--percent-limit", "0", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  if (!run (argv, NULL, &out, &err))
+    g_error ("perf report failed: %s", err);
+  GHashTable *shares = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      double pct;
+      char mode;
+      int consumed = 0;
+      if (lines[i][0] == '#' || sscanf (lines[i], " %lf%% [%c] %n", &pct, &mode, &consumed) != 2
+          || consumed == 0)
+        continue;
+      g_autofree char *name = g_strstrip (g_strdup (lines[i] + consumed));
+      double *v = g_hash_table_lookup (shares, name);
+      if (v == NULL)
+        {
+          v = g_new0 (double, 1);
+          g_hash_table_insert (shares, g_steal_pointer (&name), v);
+        }
+      *v += pct;
+    }
+  return shares;
+}
+
+/* Our self share per function name.  perf names the symbol an address is
+ * in, so frames of an inlined function count for the function they were
+ * inlined into (here: mix into exe_work). */
+static GHashTable *
+our_self (PyroProfile *profile)
+{
+  g_autoptr (PyroCallTree) tree = pyro_call_tree_new (profile, NULL, NULL, NULL);
+  g_autoptr (PyroFunctionTable) table = pyro_function_table_new (tree);
+  GHashTable *shares = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < table->rows->len; i++)
+    {
+      const PyroFunctionRow *row = &g_array_index (table->rows, PyroFunctionRow, i);
+      const char *name = pyro_profile_func_name (profile, row->func);
+      if (g_str_equal (name, "mix"))
+        name = "exe_work";
+      double *v = g_hash_table_lookup (shares, name);
+      if (v == NULL)
+        {
+          v = g_new0 (double, 1);
+          g_hash_table_insert (shares, g_strdup (name), v);
+        }
+      *v += 100.0 * row->self / table->grand_total;
+    }
+  return shares;
+}
+
+static int
+by_share_desc (gconstpointer a, gconstpointer b, gpointer table)
+{
+  double x = *(double *) g_hash_table_lookup (table, *(const char **) a);
+  double y = *(double *) g_hash_table_lookup (table, *(const char **) b);
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void
+assert_matches_perf_report (const char *path)
+{
+  g_autoptr (PyroProfile) profile = load (path);
+  g_autoptr (GHashTable) perf = perf_report_self (path);
+  g_autoptr (GHashTable) ours = our_self (profile);
+  g_assert_cmpuint (g_hash_table_size (perf), >, 0);
+
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+  g_hash_table_iter_init (&iter, perf);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (names, key);
+  g_ptr_array_sort_with_data (names, by_share_desc, perf);
+
+  guint compared = 0;
+  for (guint i = 0; i < names->len && compared < 10; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      double theirs = *(double *) g_hash_table_lookup (perf, name);
+      /* perf prints bare addresses for what it cannot name; we say module+0xoffset. */
+      if (g_str_has_prefix (name, "0x") || g_str_equal (name, "[unknown]"))
+        continue;
+      double *mine = g_hash_table_lookup (ours, name);
+      g_test_message ("%s: perf %.2f%%, pyrometer %.2f%%", name, theirs, mine ? *mine : 0.0);
+      g_assert_cmpfloat_with_epsilon (mine != NULL ? *mine : 0.0, theirs, 0.5);
+      compared++;
+    }
+  g_assert_cmpuint (compared, >=, 3);
+  double *exe = g_hash_table_lookup (ours, "exe_work");
+  double *lib = g_hash_table_lookup (ours, "lib_work");
+  g_assert_nonnull (exe);
+  g_assert_nonnull (lib);
+  g_assert_cmpfloat (*exe, >, 20);
+  g_assert_cmpfloat (*lib, >, 10);
+}
+
+static void
+test_fp_matches_perf_report (void)
+{
+  if (!skip_without_recordings ())
+    assert_matches_perf_report (rec.fp_data);
+}
+
+static void
+test_dwarf_matches_perf_report (void)
+{
+  if (!skip_without_recordings ())
+    assert_matches_perf_report (rec.dwarf_data);
+}
+
+static void
+test_zstd_matches_perf_report (void)
+{
+  if (!skip_without_recordings ())
+    assert_matches_perf_report (rec.zstd_data);
+}
+
+static void
+test_pipe_matches_perf_report (void)
+{
+  if (!skip_without_recordings ())
+    assert_matches_perf_report (rec.pipe_data);
+}
+
+static guint32
+hot_loop_line (void)
+{
+  g_auto (GStrv) lines = g_strsplit (prog_source, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "/* hot loop */") != NULL)
+      return i + 1;
+  g_assert_not_reached ();
+}
+
+static void
+test_hot_line (void)
+{
+  if (skip_without_recordings ())
+    return;
+  g_autoptr (PyroProfile) profile = load (rec.fp_data);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PyroLineCosts) costs = pyro_line_costs_new (profile, "prog.c", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (costs->lines->len, >, 0);
+  const PyroLineCost *hottest = NULL;
+  for (guint i = 0; i < costs->lines->len; i++)
+    {
+      const PyroLineCost *c = &g_array_index (costs->lines, PyroLineCost, i);
+      if (hottest == NULL || c->self > hottest->self)
+        hottest = c;
+    }
+  g_assert_cmpuint (hottest->line, ==, hot_loop_line ());
+
+  /* The inlined function is a frame of its own, inside exe_work. */
+  g_assert_cmpuint (fixture_func (profile, "mix"), !=, PYRO_NONE);
+  g_assert_cmpuint (fixture_func (profile, "exe_work"), !=, PYRO_NONE);
+}
+
+/* Share of the samples in @leaf_func whose stack reaches main. */
+static double
+share_reaching_main (PyroProfile *p, const char *leaf_func)
+{
+  guint32 leaf = fixture_func (p, leaf_func), main_func = fixture_func (p, "main");
+  guint with = 0, all = 0;
+  g_assert_cmpuint (leaf, !=, PYRO_NONE);
+  for (guint i = 0; i < pyro_profile_n_samples (p); i++)
+    {
+      guint32 s = PYRO_COL (p->sample_stack, guint32, i);
+      guint32 f = PYRO_COL (p->frame_func, guint32, PYRO_COL (p->stack_frame, guint32, s));
+      if (f != leaf)
+        continue;
+      all++;
+      for (; s != PYRO_NONE; s = PYRO_COL (p->stack_parent, guint32, s))
+        if (PYRO_COL (p->frame_func, guint32, PYRO_COL (p->stack_frame, guint32, s)) == main_func)
+          {
+            with++;
+            break;
+          }
+    }
+  g_assert_cmpuint (all, >, 20);
+  return (double) with / all;
+}
+
+static void
+test_dwarf_full_stacks (void)
+{
+  if (skip_without_recordings ())
+    return;
+  g_autoptr (PyroProfile) p = load (rec.dwarf_data);
+  g_assert_cmpuint (fixture_func (p, "main"), !=, PYRO_NONE);
+  g_assert_cmpfloat (share_reaching_main (p, "lib_work"), >, 0.95);
+  g_assert_cmpfloat (share_reaching_main (p, "mix"), >, 0.95);
+  /* driver calls both: present between main and the leaves */
+  g_assert_cmpuint (fixture_func (p, "driver"), !=, PYRO_NONE);
+}
+
+static void
+test_cli_lines (void)
+{
+  if (skip_without_recordings ())
+    return;
+  const char *bin = g_getenv ("PYRO_BIN");
+  g_assert_nonnull (bin);
+  const char *const argv[] = { bin, "report", rec.fp_data, "--lines", "prog.c", "--format", "json", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_assert_true (run (argv, NULL, &out, &err));
+  g_autofree char *needle = g_strdup_printf ("\"line\" : %u", hot_loop_line ());
+  g_assert_nonnull (strstr (out, "\"lines\""));
+  g_assert_nonnull (strstr (out, needle));
+  g_assert_nonnull (strstr (out, "prog.c"));
+}
+
+static void
+test_truncated_recording (void)
+{
+  if (skip_without_recordings ())
+    return;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (rec.fp_data, &data, &len, NULL));
+  /* Every prefix at 61 places: a clean error naming a byte, or a profile. */
+  for (guint k = 1; k <= 61; k++)
+    {
+      gsize cut = len * k / 62;
+      g_autofree char *path = fixture_write_temp ("cut.perf.data", data, (gssize) cut);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (PyroProfile) p = pyro_format_load_file (path, NULL, NULL, NULL, &error);
+      if (p == NULL)
+        g_assert_nonnull (strstr (error->message, "byte "));
+    }
+}
+
+/* ---- hand-built files for the bad input cases ---- */
+
+typedef struct {
+  GByteArray *data;
+  gsize data_start;
+} PerfFile;
+
+static void
+put (GByteArray *b, const void *p, gsize n)
+{
+  g_byte_array_append (b, p, (guint) n);
+}
+
+static void
+put64 (GByteArray *b, guint64 v)
+{
+  put (b, &v, 8);
+}
+
+static void
+put32 (GByteArray *b, guint32 v)
+{
+  put (b, &v, 4);
+}
+
+/* Header + one attr (sample_type @st) + ids; the data section follows. */
+static PerfFile
+file_begin (guint64 st)
+{
+  PerfFile f = { g_byte_array_new (), 0 };
+  struct perf_event_attr attr = { 0 };
+  attr.type = PERF_TYPE_SOFTWARE;
+  attr.config = PERF_COUNT_SW_CPU_CLOCK;
+  attr.size = sizeof attr;
+  attr.sample_type = st;
+  attr.sample_regs_user = 0xff0fff;
+  gsize attr_size = sizeof attr + 16;
+  gsize attrs_off = 104, ids_off = attrs_off + attr_size, data_off = ids_off + 8;
+
+  put (f.data, "PERFILE2", 8);
+  put64 (f.data, 104);
+  put64 (f.data, attr_size);
+  put64 (f.data, attrs_off);
+  put64 (f.data, attr_size);
+  put64 (f.data, data_off);
+  put64 (f.data, 0); /* data size, patched by file_end */
+  put64 (f.data, 0);
+  put64 (f.data, 0);
+  for (int i = 0; i < 4; i++)
+    put64 (f.data, 0);
+  put (f.data, &attr, sizeof attr);
+  put64 (f.data, ids_off);
+  put64 (f.data, 8);
+  put64 (f.data, 1); /* id */
+  f.data_start = f.data->len;
+  return f;
+}
+
+static void
+record_header (GByteArray *b, guint32 type, guint16 size)
+{
+  put32 (b, type);
+  guint16 misc = PERF_RECORD_MISC_USER;
+  put (b, &misc, 2);
+  put (b, &size, 2);
+}
+
+static char *
+file_end (PerfFile *f)
+{
+  guint64 size = f->data->len - f->data_start;
+  memcpy (f->data->data + 48, &size, 8);
+  char *path = fixture_write_temp ("bad.perf.data", f->data->data, f->data->len);
+  g_byte_array_unref (f->data);
+  return path;
+}
+
+static void
+comm_record (GByteArray *b)
+{
+  record_header (b, PERF_RECORD_COMM, 8 + 8 + 8);
+  put32 (b, 42);
+  put32 (b, 42);
+  put (b, "prog\0\0\0\0", 8);
+}
+
+static void
+assert_load_error (const char *path, const char *what, gsize offset)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PyroProfile) p = pyro_format_load_file (path, NULL, NULL, NULL, &error);
+  g_assert_null (p);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_autofree char *at = g_strdup_printf ("byte %" G_GSIZE_FORMAT ":", offset);
+  g_assert_nonnull (strstr (error->message, at));
+  g_assert_nonnull (strstr (error->message, what));
+}
+
+static void
+test_bad_record_size_zero (void)
+{
+  PerfFile f = file_begin (PERF_SAMPLE_IP | PERF_SAMPLE_TID);
+  comm_record (f.data);
+  gsize at = f.data->len;
+  record_header (f.data, PERF_RECORD_SAMPLE, 0);
+  put64 (f.data, 0);
+  g_autofree char *path = file_end (&f);
+  assert_load_error (path, "record size 0", at);
+}
+
+static void
+test_bad_record_past_end (void)
+{
+  PerfFile f = file_begin (PERF_SAMPLE_IP | PERF_SAMPLE_TID);
+  comm_record (f.data);
+  gsize at = f.data->len;
+  record_header (f.data, PERF_RECORD_SAMPLE, 4000);
+  put64 (f.data, 0x1000);
+  put64 (f.data, 42);
+  g_autofree char *path = file_end (&f);
+  assert_load_error (path, "runs past the end", at);
+}
+
+static void
+test_bad_attr_size (void)
+{
+  PerfFile f = file_begin (PERF_SAMPLE_IP | PERF_SAMPLE_TID);
+  comm_record (f.data);
+  /* The header claims attrs are 8 bytes longer than they are. */
+  guint64 attr_size = sizeof (struct perf_event_attr) + 16 + 8;
+  memcpy (f.data->data + 16, &attr_size, 8);
+  g_autofree char *path = file_end (&f);
+  assert_load_error (path, "attr size", 16);
+
+  /* The attr itself claims to be longer than the header's attr size. */
+  PerfFile g = file_begin (PERF_SAMPLE_IP | PERF_SAMPLE_TID);
+  guint32 own = sizeof (struct perf_event_attr) + 64;
+  memcpy (g.data->data + 104 + 4, &own, 4);
+  g_autofree char *path2 = file_end (&g);
+  assert_load_error (path2, "the event attr says it holds", 108);
+}
+
+static void
+test_bad_callchain (void)
+{
+  PerfFile f = file_begin (PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_CALLCHAIN);
+  comm_record (f.data);
+  gsize at = f.data->len;
+  record_header (f.data, PERF_RECORD_SAMPLE, 8 + 8 + 8 + 8 + 16);
+  put64 (f.data, 0x1000);
+  put32 (f.data, 42);
+  put32 (f.data, 42);
+  put64 (f.data, 1000000); /* callchain entries */
+  put64 (f.data, 0x1000);
+  put64 (f.data, 0x2000);
+  g_autofree char *path = file_end (&f);
+  assert_load_error (path, "callchain of 1000000 entries runs past", at);
+}
+
+static void
+test_bad_stack_size (void)
+{
+  PerfFile f = file_begin (PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_REGS_USER
+                           | PERF_SAMPLE_STACK_USER);
+  comm_record (f.data);
+  gsize at = f.data->len;
+  guint n_regs = (guint) __builtin_popcountll (0xff0fff);
+  guint16 size = 8 + 8 + 8 + 8 + n_regs * 8 + 8 + 64;
+  record_header (f.data, PERF_RECORD_SAMPLE, size);
+  put64 (f.data, 0x1000);
+  put32 (f.data, 42);
+  put32 (f.data, 42);
+  put64 (f.data, PERF_SAMPLE_REGS_ABI_64);
+  for (guint i = 0; i < n_regs; i++)
+    put64 (f.data, 0);
+  put64 (f.data, 65536); /* stack bytes, far more than the record holds */
+  for (int i = 0; i < 8; i++)
+    put64 (f.data, 0);
+  g_autofree char *path = file_end (&f);
+  assert_load_error (path, "user stack of 65536 bytes runs past", at);
+}
+
+static void
+test_bad_zstd (void)
+{
+  PerfFile f = file_begin (PERF_SAMPLE_IP | PERF_SAMPLE_TID);
+  comm_record (f.data);
+
+  /* A good frame first, holding one sample... */
+  guint8 sample[8 + 16];
+  guint32 type = PERF_RECORD_SAMPLE;
+  guint16 misc = PERF_RECORD_MISC_USER, rsize = sizeof sample;
+  guint64 ip = 0x1000;
+  guint32 ids[2] = { 42, 42 };
+  memcpy (sample, &type, 4);
+  memcpy (sample + 4, &misc, 2);
+  memcpy (sample + 6, &rsize, 2);
+  memcpy (sample + 8, &ip, 8);
+  memcpy (sample + 16, ids, 8);
+  guint8 packed[256];
+  size_t n = ZSTD_compress (packed, sizeof packed, sample, sizeof sample, 1);
+  g_assert_false (ZSTD_isError (n));
+  record_header (f.data, 81, (guint16) (8 + n));
+  put (f.data, packed, n);
+
+  /* ...then one whose bytes are garbage. */
+  gsize at = f.data->len;
+  record_header (f.data, 81, 8 + 32);
+  for (int i = 0; i < 32; i++)
+    {
+      guint8 junk = (guint8) (0xa5 ^ (i * 37));
+      put (f.data, &junk, 1);
+    }
+  g_autofree char *path = file_end (&f);
+  assert_load_error (path, "corrupt zstd data", at);
+}
+
+static void
+test_good_hand_built (void)
+{
+  /* The builder itself makes a readable file: the bad cases differ by one field. */
+  PerfFile f = file_begin (PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_PERIOD);
+  comm_record (f.data);
+  for (int i = 0; i < 3; i++)
+    {
+      record_header (f.data, PERF_RECORD_SAMPLE, 8 + 24);
+      put64 (f.data, 0x1000 + i);
+      put32 (f.data, 42);
+      put32 (f.data, 42);
+      put64 (f.data, 1000000);
+    }
+  g_autofree char *path = file_end (&f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PyroProfile) p = pyro_format_load_file (path, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pyro_profile_n_samples (p), ==, 3);
+  g_assert_cmpstr (pyro_profile_str (p, PYRO_COL (p->threads, PyroThread, 0).name), ==, "prog");
+  g_assert_cmpstr (p->meta.event, ==, "cpu-clock");
+  g_assert_cmpfloat_with_epsilon (pyro_profile_total_weight (p), 0.003, 1e-9);
+  /* No mapping: a name that says where, never a bare address. */
+  const char *name = pyro_profile_func_name (p, 0);
+  g_assert_true (g_str_has_prefix (name, "[unknown]+0x"));
+}
+
+static void
+remove_tree (const char *dir)
+{
+  const char *const argv[] = { "rm", "-rf", dir, NULL };
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  make_recordings ();
+
+  g_test_add_func ("/perf/bad/hand-built-reference", test_good_hand_built);
+  g_test_add_func ("/perf/bad/record-size-zero", test_bad_record_size_zero);
+  g_test_add_func ("/perf/bad/record-past-end", test_bad_record_past_end);
+  g_test_add_func ("/perf/bad/attr-size", test_bad_attr_size);
+  g_test_add_func ("/perf/bad/callchain-length", test_bad_callchain);
+  g_test_add_func ("/perf/bad/stack-size", test_bad_stack_size);
+  g_test_add_func ("/perf/bad/zstd", test_bad_zstd);
+  g_test_add_func ("/perf/bad/truncated", test_truncated_recording);
+  g_test_add_func ("/perf/frame-pointers/matches-perf-report", test_fp_matches_perf_report);
+  g_test_add_func ("/perf/frame-pointers/hot-line", test_hot_line);
+  g_test_add_func ("/perf/frame-pointers/cli-lines", test_cli_lines);
+  g_test_add_func ("/perf/dwarf/matches-perf-report", test_dwarf_matches_perf_report);
+  g_test_add_func ("/perf/dwarf/full-stacks", test_dwarf_full_stacks);
+  g_test_add_func ("/perf/zstd/matches-perf-report", test_zstd_matches_perf_report);
+  g_test_add_func ("/perf/pipe/matches-perf-report", test_pipe_matches_perf_report);
+
+  int status = g_test_run ();
+  remove_tree (rec.dir);
+  return status;
+}
