@@ -417,7 +417,17 @@ trees_changed (PyroFunctionView *self)
   self->exact = profile->has_call_stats;
   self->unit = profile->meta.unit;
   self->grand_total = table->grand_total;
-  gtk_widget_set_visible (GTK_WIDGET (self->estimated_label), profile->meta.estimated);
+  /* The table and the caller/callee edges of a deterministic profile are
+   * exact even when its call tree is estimated. */
+  gtk_label_set_text (self->estimated_label,
+                      self->exact ? _("Exact call counts and times")
+                                  : _("Call tree estimated from caller/callee pairs"));
+  gtk_widget_set_visible (GTK_WIDGET (self->estimated_label),
+                          self->exact || profile->meta.estimated);
+  if (self->exact)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->estimated_label), "warning");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->estimated_label), "warning");
   update_columns (self);
 
   g_autofree guint32 *stats_index = NULL;
