@@ -15,8 +15,11 @@ typedef struct {
 
 struct _PyroMarshalDocument {
   Arena arena;
-  PyroMarshalValue *root;
+  PyroMarshalValue root;
 };
+
+/* The type of a reference-table slot whose object is still being read. */
+#define PENDING G_MAXUINT32
 
 /* How `w_object` lays out a code object in each Python release: raw 4-byte
  * ints first, then fields.  T: a tuple; S: str or bytes; f: the file name;
@@ -40,9 +43,9 @@ typedef struct {
   gsize length;
   gsize pos;
   guint depth;
-  GPtrArray *refs;      /* PyroMarshalValue *, NULL while still being read */
-  GPtrArray *interned;  /* Python 2 interned strings, for 'R' */
-  GPtrArray *scratch;   /* items of the containers being read */
+  GArray *refs;         /* PyroMarshalValue, type PENDING while being read */
+  GArray *interned;     /* PyroMarshalValue: Python 2 interned strings, for 'R' */
+  GArray *scratch;      /* PyroMarshalValue: items of the containers being read */
   int code_layout;      /* index into code_layouts, -1 while unknown */
   gsize next_step;
   Arena *arena;
@@ -209,17 +212,18 @@ read_long (Parser *p, double *out, GError **error)
   return TRUE;
 }
 
-static PyroMarshalValue *read_object (Parser *p, GError **error);
+static gboolean read_object (Parser *p, PyroMarshalValue *out, GError **error);
 
 /* Moves the items pushed since @base into the arena. */
-static PyroMarshalValue **
+static const PyroMarshalValue *
 collect_items (Parser *p, guint base)
 {
   guint n = p->scratch->len - base;
-  PyroMarshalValue **items = arena_alloc (p->arena, MAX (n, 1) * sizeof (gpointer));
+  PyroMarshalValue *items = arena_alloc (p->arena, MAX (n, 1) * sizeof (PyroMarshalValue));
   if (n > 0)
-    memcpy (items, p->scratch->pdata + base, n * sizeof (gpointer));
-  g_ptr_array_set_size (p->scratch, base);
+    memcpy (items, &g_array_index (p->scratch, PyroMarshalValue, base),
+            n * sizeof (PyroMarshalValue));
+  g_array_set_size (p->scratch, base);
   return items;
 }
 
@@ -229,10 +233,10 @@ read_sequence (Parser *p, PyroMarshalValue *v, guint32 n, GError **error)
   guint base = p->scratch->len;
   for (guint32 i = 0; i < n; i++)
     {
-      PyroMarshalValue *item = read_object (p, error);
-      if (item == NULL)
+      PyroMarshalValue item;
+      if (!read_object (p, &item, error))
         return FALSE;
-      g_ptr_array_add (p->scratch, item);
+      g_array_append_val (p->scratch, item);
     }
   v->len = n;
   v->items = collect_items (p, base);
@@ -258,21 +262,20 @@ read_dict (Parser *p, PyroMarshalValue *v, GError **error)
           p->pos++;
           break;
         }
-      PyroMarshalValue *key = read_object (p, error);
-      if (key == NULL)
+      PyroMarshalValue key, value;
+      if (!read_object (p, &key, error))
         return FALSE;
       if (p->pos < p->length && (p->data[p->pos] & ~FLAG_REF) == '0')
         {
           pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, p->ctx, p->pos,
                                  "expected the value of the dict key at byte %" G_GSIZE_FORMAT
-                                 ", found the end-of-dict byte '0'", key->offset);
+                                 ", found the end-of-dict byte '0'", key.offset);
           return FALSE;
         }
-      PyroMarshalValue *value = read_object (p, error);
-      if (value == NULL)
+      if (!read_object (p, &value, error))
         return FALSE;
-      g_ptr_array_add (p->scratch, key);
-      g_ptr_array_add (p->scratch, value);
+      g_array_append_val (p->scratch, key);
+      g_array_append_val (p->scratch, value);
     }
   v->len = (p->scratch->len - base) / 2;
   v->items = collect_items (p, base);
@@ -288,7 +291,7 @@ field_matches (char kind, const PyroMarshalValue *value)
 }
 
 static gboolean
-read_code_as (Parser *p, PyroMarshalValue *v, const CodeLayout *layout, GError **error)
+read_code_as (Parser *p, PyroMarshalCode *code, const CodeLayout *layout, GError **error)
 {
   if (!need (p, 4 * layout->n_longs, "the integer fields of a code object", error))
     return FALSE;
@@ -301,25 +304,25 @@ read_code_as (Parser *p, PyroMarshalValue *v, const CodeLayout *layout, GError *
           if (!need (p, 4, "the first line of a code object", error))
             return FALSE;
           gint32 line = (gint32) take_u32 (p);
-          v->code.first_line = line > 0 ? (guint32) line : 0;
+          code->first_line = line > 0 ? (guint32) line : 0;
           continue;
         }
       gsize at = p->pos;
-      PyroMarshalValue *field = read_object (p, error);
-      if (field == NULL)
+      PyroMarshalValue field;
+      if (!read_object (p, &field, error))
         return FALSE;
-      if (!field_matches (kind, field))
+      if (!field_matches (kind, &field))
         {
           pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, p->ctx, at,
                                  "field %u of a Python %s code object should be %s, found %s",
                                  i + 1, layout->python, kind == 'T' ? "a tuple" : "a string",
-                                 pyro_marshal_type_name (field->type));
+                                 pyro_marshal_type_name (field.type));
           return FALSE;
         }
       if (kind == 'f')
-        v->code.file = field;
+        code->file = field;
       else if (kind == 'n')
-        v->code.name = field;
+        code->name = field;
     }
   return TRUE;
 }
@@ -330,8 +333,11 @@ read_code_as (Parser *p, PyroMarshalValue *v, const CodeLayout *layout, GError *
 static gboolean
 read_code (Parser *p, PyroMarshalValue *v, GError **error)
 {
+  PyroMarshalCode *code = arena_alloc (p->arena, sizeof *code);
+  memset (code, 0, sizeof *code);
+  v->code = code;
   if (p->code_layout >= 0)
-    return read_code_as (p, v, &code_layouts[p->code_layout], error);
+    return read_code_as (p, code, &code_layouts[p->code_layout], error);
 
   gsize pos = p->pos;
   guint depth = p->depth, refs = p->refs->len, interned = p->interned->len;
@@ -340,7 +346,7 @@ read_code (Parser *p, PyroMarshalValue *v, GError **error)
     {
       g_autoptr (GError) local = NULL;
       p->code_layout = (int) i;
-      if (read_code_as (p, v, &code_layouts[i], &local))
+      if (read_code_as (p, code, &code_layouts[i], &local))
         return TRUE;
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -349,9 +355,9 @@ read_code (Parser *p, PyroMarshalValue *v, GError **error)
         }
       p->pos = pos;
       p->depth = depth;
-      g_ptr_array_set_size (p->refs, refs);
-      g_ptr_array_set_size (p->interned, interned);
-      g_ptr_array_set_size (p->scratch, scratch);
+      g_array_set_size (p->refs, refs);
+      g_array_set_size (p->interned, interned);
+      g_array_set_size (p->scratch, scratch);
     }
   p->code_layout = -1;
   pyro_format_set_error (error, PYRO_FORMAT_ERROR_UNSUPPORTED, p->ctx, v->offset,
@@ -359,16 +365,6 @@ read_code (Parser *p, PyroMarshalValue *v, GError **error)
                          "this reader knows (2.x, 3.0 to 3.7, 3.8 to 3.10, 3.11 and later), so "
                          "it cannot be skipped");
   return FALSE;
-}
-
-static PyroMarshalValue *
-new_value (Parser *p, PyroMarshalType type, gsize offset)
-{
-  PyroMarshalValue *v = arena_alloc (p->arena, sizeof *v);
-  memset (v, 0, sizeof *v);
-  v->type = type;
-  v->offset = offset;
-  return v;
 }
 
 static gboolean
@@ -442,7 +438,7 @@ read_body (Parser *p, guint8 code, PyroMarshalValue *v, GError **error)
       v->type = PYRO_MARSHAL_STR;
       if (!read_string (p, v, FALSE, error))
         return FALSE;
-      g_ptr_array_add (p->interned, v);
+      g_array_append_val (p->interned, *v);
       return TRUE;
     case 'u':
     case 'a':
@@ -494,69 +490,71 @@ read_body (Parser *p, guint8 code, PyroMarshalValue *v, GError **error)
   return FALSE;
 }
 
-static PyroMarshalValue *
-read_reference (Parser *p, guint8 code, gsize at, GError **error)
+static gboolean
+read_reference (Parser *p, guint8 code, gsize at, PyroMarshalValue *out, GError **error)
 {
   if (!need (p, 4, "a 4-byte reference index", error))
-    return NULL;
+    return FALSE;
   guint32 index = take_u32 (p);
-  GPtrArray *table = code == 'r' ? p->refs : p->interned;
+  GArray *table = code == 'r' ? p->refs : p->interned;
   if (index >= table->len)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, p->ctx, at,
                              "reference %u points past the %u %s read so far", index, table->len,
                              code == 'r' ? "referable objects" : "interned strings");
-      return NULL;
+      return FALSE;
     }
-  PyroMarshalValue *target = g_ptr_array_index (table, index);
-  if (target == NULL)
+  *out = g_array_index (table, PyroMarshalValue, index);
+  if (out->type == PENDING)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, p->ctx, at,
                              "reference %u points to an object that contains the reference "
                              "itself", index);
-      return NULL;
+      return FALSE;
     }
-  return target;
+  return TRUE;
 }
 
-static PyroMarshalValue *
-read_object (Parser *p, GError **error)
+static gboolean
+read_object (Parser *p, PyroMarshalValue *v, GError **error)
 {
   gsize at = p->pos;
   if (at >= p->next_step)
     {
       if (!pyro_format_step (p->ctx, at, error))
-        return NULL;
+        return FALSE;
       p->next_step = at + STEP_BYTES;
     }
   if (!need (p, 1, "a marshal type code", error))
-    return NULL;
+    return FALSE;
   if (p->depth >= PYRO_MARSHAL_MAX_DEPTH)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_UNSUPPORTED, p->ctx, at,
                              "objects nested deeper than %d levels", PYRO_MARSHAL_MAX_DEPTH);
-      return NULL;
+      return FALSE;
     }
 
   guint8 byte = p->data[p->pos++];
   guint8 code = byte & ~FLAG_REF;
+  memset (v, 0, sizeof *v);
+  v->offset = at;
   switch (code)
     {
     case 'N':
-      return new_value (p, PYRO_MARSHAL_NONE, at);
+      v->type = PYRO_MARSHAL_NONE;
+      return TRUE;
     case 'F':
     case 'T':
-      {
-        PyroMarshalValue *v = new_value (p, PYRO_MARSHAL_BOOL, at);
-        v->number = code == 'T';
-        return v;
-      }
+      v->type = PYRO_MARSHAL_BOOL;
+      v->number = code == 'T';
+      return TRUE;
     case 'S':
     case '.':
-      return new_value (p, PYRO_MARSHAL_OTHER, at);
+      v->type = PYRO_MARSHAL_OTHER;
+      return TRUE;
     case 'r':
     case 'R':
-      return read_reference (p, code, at, error);
+      return read_reference (p, code, at, v, error);
     default:
       break;
     }
@@ -564,15 +562,18 @@ read_object (Parser *p, GError **error)
   /* A flagged object takes its slot before its children are read. */
   guint slot = p->refs->len;
   if (byte & FLAG_REF)
-    g_ptr_array_add (p->refs, NULL);
-  PyroMarshalValue *v = new_value (p, PYRO_MARSHAL_OTHER, at);
+    {
+      PyroMarshalValue pending = { .type = PENDING, .offset = at };
+      g_array_append_val (p->refs, pending);
+    }
+  v->type = PYRO_MARSHAL_OTHER;
   p->depth++;
   if (!read_body (p, code, v, error))
-    return NULL;
+    return FALSE;
   p->depth--;
   if (byte & FLAG_REF)
-    g_ptr_array_index (p->refs, slot) = v;
-  return v;
+    g_array_index (p->refs, PyroMarshalValue, slot) = *v;
+  return TRUE;
 }
 
 PyroMarshalDocument *
@@ -584,17 +585,17 @@ pyro_marshal_parse (const PyroLoadContext *ctx, GError **error)
     .ctx = ctx,
     .data = ctx->data,
     .length = ctx->length,
-    .refs = g_ptr_array_new (),
-    .interned = g_ptr_array_new (),
-    .scratch = g_ptr_array_new (),
+    .refs = g_array_new (FALSE, FALSE, sizeof (PyroMarshalValue)),
+    .interned = g_array_new (FALSE, FALSE, sizeof (PyroMarshalValue)),
+    .scratch = g_array_new (FALSE, FALSE, sizeof (PyroMarshalValue)),
     .code_layout = -1,
     .arena = &doc->arena,
   };
-  doc->root = read_object (&p, error);
-  g_ptr_array_unref (p.refs);
-  g_ptr_array_unref (p.interned);
-  g_ptr_array_unref (p.scratch);
-  if (doc->root == NULL)
+  gboolean ok = read_object (&p, &doc->root, error);
+  g_array_unref (p.refs);
+  g_array_unref (p.interned);
+  g_array_unref (p.scratch);
+  if (!ok)
     return NULL;
   return g_steal_pointer (&doc);
 }
@@ -602,7 +603,7 @@ pyro_marshal_parse (const PyroLoadContext *ctx, GError **error)
 const PyroMarshalValue *
 pyro_marshal_document_root (const PyroMarshalDocument *doc)
 {
-  return doc->root;
+  return &doc->root;
 }
 
 void

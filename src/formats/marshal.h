@@ -37,21 +37,27 @@ typedef enum {
 } PyroMarshalType;
 
 typedef struct _PyroMarshalValue PyroMarshalValue;
+typedef struct _PyroMarshalCode PyroMarshalCode;
 
+/* A value is small and copied freely: a reference in the file yields a copy
+ * that shares the referenced container's items, so two values are the same
+ * Python object when their items (or str) pointers are equal. */
 struct _PyroMarshalValue {
-  PyroMarshalType type;
+  guint32 type;   /* PyroMarshalType */
   guint32 len;    /* STR/BYTES: bytes; TUPLE/LIST/SET: items; DICT: pairs */
   gsize offset;   /* byte of its type code in the file */
   union {
     double number;                  /* BOOL, INT (may be rounded), FLOAT */
     const char *str;                /* STR, BYTES: not NUL-terminated */
-    PyroMarshalValue **items;       /* sequences; DICT: key, value, key, value... */
-    struct {
-      const PyroMarshalValue *name; /* STR or BYTES */
-      const PyroMarshalValue *file; /* STR or BYTES */
-      guint32 first_line;
-    } code;
+    const PyroMarshalValue *items;  /* sequences; DICT: key, value, key, value... */
+    const PyroMarshalCode *code;    /* CODE */
   };
+};
+
+struct _PyroMarshalCode {
+  PyroMarshalValue name;  /* STR or BYTES */
+  PyroMarshalValue file;  /* STR or BYTES */
+  guint32 first_line;
 };
 
 typedef struct _PyroMarshalDocument PyroMarshalDocument;

@@ -7,10 +7,11 @@
 typedef struct {
   const PyroLoadContext *ctx;
   PyroProfile *profile;
-  GHashTable *func_of_key;  /* const PyroMarshalValue * -> func id + 1 */
+  GHashTable *func_of_key;  /* items of a key tuple -> func id + 1 */
   GArray *stats_row;        /* func -> index into func_stats, PYRO_NONE */
   GArray *edge_stamp;       /* func -> 1 + index of the entry that last added an edge from it */
   GArray *edge_index;       /* func -> index into call_edges of that edge */
+  GArray *module_of_file;   /* file string id -> module string id, PYRO_NONE */
 } PstatsReader;
 
 static const char *const pstats_extensions[] = { "prof", "pstats", "cprof", NULL };
@@ -34,7 +35,8 @@ is_text (const PyroMarshalValue *v)
 static char *
 text_dup (const PyroMarshalValue *v)
 {
-  return v != NULL ? g_utf8_make_valid (v->str, v->len) : g_strdup ("?");
+  return v->type == PYRO_MARSHAL_STR || v->type == PYRO_MARSHAL_BYTES
+         ? g_utf8_make_valid (v->str, v->len) : g_strdup ("?");
 }
 
 /* The module of a built-in, from cProfile's `<built-in method mod.name>`
@@ -135,12 +137,33 @@ ensure_func_slots (PstatsReader *r, guint32 func)
     }
 }
 
+static guint32
+module_for_file (PstatsReader *r, guint32 file_id)
+{
+  GArray *cache = r->module_of_file;
+  if (file_id >= cache->len)
+    {
+      guint old = cache->len;
+      g_array_set_size (cache, MAX (file_id + 1, old * 2));
+      memset (&g_array_index (cache, guint32, old), 0xff, (cache->len - old) * sizeof (guint32));
+    }
+  guint32 *slot = &g_array_index (cache, guint32, file_id);
+  if (*slot == PYRO_NONE)
+    {
+      g_autofree char *module = module_of_path (pyro_profile_str (r->profile, file_id));
+      *slot = pyro_profile_intern (r->profile, module);
+    }
+  return *slot;
+}
+
 /* A key (file, line, name); the `profile` module names its entry point by
  * the code object it ran. */
 static gboolean
 key_func (PstatsReader *r, const PyroMarshalValue *key, guint32 *out, GError **error)
 {
-  gpointer cached = g_hash_table_lookup (r->func_of_key, key);
+  /* References to one key tuple share its items. */
+  gpointer cached = key->type == PYRO_MARSHAL_TUPLE
+                    ? g_hash_table_lookup (r->func_of_key, key->items) : NULL;
   if (cached != NULL)
     {
       *out = GPOINTER_TO_UINT (cached) - 1;
@@ -148,9 +171,9 @@ key_func (PstatsReader *r, const PyroMarshalValue *key, guint32 *out, GError **e
     }
 
   double line;
-  if (key->type != PYRO_MARSHAL_TUPLE || key->len != 3 || !is_text (key->items[0])
-      || !pyro_marshal_number (key->items[1], &line)
-      || !(is_text (key->items[2]) || key->items[2]->type == PYRO_MARSHAL_CODE))
+  if (key->type != PYRO_MARSHAL_TUPLE || key->len != 3 || !is_text (&key->items[0])
+      || !pyro_marshal_number (&key->items[1], &line)
+      || !(is_text (&key->items[2]) || key->items[2].type == PYRO_MARSHAL_CODE))
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, r->ctx, key->offset,
                              "expected a function key (file, line, name), found %s%s",
@@ -160,15 +183,15 @@ key_func (PstatsReader *r, const PyroMarshalValue *key, guint32 *out, GError **e
     }
 
   PyroProfile *p = r->profile;
-  const PyroMarshalValue *file = key->items[0], *name = key->items[2];
+  const PyroMarshalValue *file = &key->items[0], *name = &key->items[2];
   guint32 file_id = intern_text (p, file);
   guint32 name_id;
   if (name->type == PYRO_MARSHAL_CODE)
     {
-      g_autofree char *code_name = text_dup (name->code.name);
-      g_autofree char *code_file = text_dup (name->code.file);
+      g_autofree char *code_name = text_dup (&name->code->name);
+      g_autofree char *code_file = text_dup (&name->code->file);
       g_autofree char *text = g_strdup_printf ("<code object %s, file \"%s\", line %u>",
-                                               code_name, code_file, name->code.first_line);
+                                               code_name, code_file, name->code->first_line);
       name_id = pyro_profile_intern (p, text);
     }
   else
@@ -177,13 +200,18 @@ key_func (PstatsReader *r, const PyroMarshalValue *key, guint32 *out, GError **e
   const char *file_text = pyro_profile_str (p, file_id);
   gboolean builtin = g_str_equal (file_text, "~") || file_text[0] == '\0'
                      || (g_str_equal (file_text, "profile") && line == 0);
-  g_autofree char *module = builtin ? module_of_builtin (pyro_profile_str (p, name_id))
-                                    : module_of_path (file_text);
-  guint32 func = pyro_profile_add_func (p, name_id, file_id, line_of (line),
-                                        pyro_profile_intern (p, module),
+  guint32 module_id;
+  if (builtin)
+    {
+      g_autofree char *module = module_of_builtin (pyro_profile_str (p, name_id));
+      module_id = pyro_profile_intern (p, module);
+    }
+  else
+    module_id = module_for_file (r, file_id);
+  guint32 func = pyro_profile_add_func (p, name_id, file_id, line_of (line), module_id,
                                         builtin ? PYRO_FUNC_OTHER : PYRO_FUNC_PYTHON);
   ensure_func_slots (r, func);
-  g_hash_table_insert (r->func_of_key, (gpointer) key, GUINT_TO_POINTER (func + 1));
+  g_hash_table_insert (r->func_of_key, (gpointer) key->items, GUINT_TO_POINTER (func + 1));
   *out = func;
   return TRUE;
 }
@@ -192,7 +220,7 @@ static gboolean
 numbers (const PyroMarshalValue *tuple, guint n, double *out)
 {
   for (guint i = 0; i < n; i++)
-    if (!pyro_marshal_number (tuple->items[i], &out[i]))
+    if (!pyro_marshal_number (&tuple->items[i], &out[i]))
       return FALSE;
   return TRUE;
 }
@@ -240,7 +268,7 @@ read_entry (PstatsReader *r, guint32 entry, const PyroMarshalValue *key,
 
   double v[4];
   if (value->type != PYRO_MARSHAL_TUPLE || value->len != 5 || !numbers (value, 4, v)
-      || value->items[4]->type != PYRO_MARSHAL_DICT)
+      || value->items[4].type != PYRO_MARSHAL_DICT)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, r->ctx, value->offset,
                              "expected the statistics (primitive calls, calls, own time, "
@@ -269,11 +297,11 @@ read_entry (PstatsReader *r, guint32 entry, const PyroMarshalValue *key,
       pyro_profile_add_func_stats (p, &st);
     }
 
-  const PyroMarshalValue *callers = value->items[4];
+  const PyroMarshalValue *callers = &value->items[4];
   for (guint32 i = 0; i < callers->len; i++)
     {
-      const PyroMarshalValue *ckey = callers->items[2 * i];
-      const PyroMarshalValue *cval = callers->items[2 * i + 1];
+      const PyroMarshalValue *ckey = &callers->items[2 * i];
+      const PyroMarshalValue *cval = &callers->items[2 * i + 1];
       PyroCallEdge edge = { .callee = func };
       if (!key_func (r, ckey, &edge.caller, error))
         return FALSE;
@@ -331,19 +359,21 @@ pstats_load (const PyroLoadContext *ctx, GError **error)
     .stats_row = g_array_new (FALSE, FALSE, sizeof (guint32)),
     .edge_stamp = g_array_new (FALSE, FALSE, sizeof (guint32)),
     .edge_index = g_array_new (FALSE, FALSE, sizeof (guint32)),
+    .module_of_file = g_array_new (FALSE, FALSE, sizeof (guint32)),
   };
   gboolean ok = TRUE;
   for (guint32 i = 0; ok && i < root->len; i++)
     {
-      const PyroMarshalValue *key = root->items[2 * i];
+      const PyroMarshalValue *key = &root->items[2 * i];
       if (i % 4096 == 4095)
         ok = pyro_format_step (ctx, key->offset, error);
-      ok = ok && read_entry (&r, i, key, root->items[2 * i + 1], error);
+      ok = ok && read_entry (&r, i, key, &root->items[2 * i + 1], error);
     }
   g_hash_table_unref (r.func_of_key);
   g_array_unref (r.stats_row);
   g_array_unref (r.edge_stamp);
   g_array_unref (r.edge_index);
+  g_array_unref (r.module_of_file);
   if (!ok)
     return NULL;
 
