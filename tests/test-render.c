@@ -3,10 +3,12 @@
 #include "fixtures.h"
 #include "render/export.h"
 #include "render/flame-layout.h"
+#include "render/flame-painter.h"
 #include "render/palette.h"
 #include "render/squaremap-layout.h"
 
 #include <cairo.h>
+#include <math.h>
 #include <string.h>
 
 /* root 100 = d 60 + a 40 (a = b 30 + c 10); "tiny" is 1/100000 of it. */
@@ -154,6 +156,61 @@ test_flame_hit (void)
   g_assert_cmpuint (pyro_flame_layout_hit (z, 990, 20), ==, NODE (t, p, "a"));
   g_assert_cmpuint (pyro_flame_layout_hit (z, 1, 2), ==, 0);
   g_assert_cmpuint (pyro_flame_layout_hit (z, 700, 40), ==, c);
+}
+
+static PyroRgb
+pixel (cairo_surface_t *s, double x, double y)
+{
+  cairo_surface_flush (s);
+  const guint8 *data = cairo_image_surface_get_data (s);
+  guint32 px = *(const guint32 *) (data + (int) y * cairo_image_surface_get_stride (s) + (int) x * 4);
+  return (PyroRgb) { ((px >> 16) & 0xff) / 255.0, ((px >> 8) & 0xff) / 255.0, (px & 0xff) / 255.0 };
+}
+
+static gboolean
+same_color (PyroRgb a, PyroRgb b)
+{
+  return fabs (a.r - b.r) < 1.5 / 255 && fabs (a.g - b.g) < 1.5 / 255 && fabs (a.b - b.b) < 1.5 / 255;
+}
+
+static void
+test_flame_painter_search (void)
+{
+  g_autoptr (PyroProfile) p = fixture_profile_from_folded (shape);
+  g_autoptr (PyroCallTree) t = pyro_call_tree_new (p, NULL, NULL, NULL);
+  g_autoptr (PyroFlameLayout) l = pyro_flame_layout_new (t, 0, PYRO_FLAME_ORIENTATION_ICICLE, 400, 100, 18);
+  g_autoptr (PyroFlamePainter) painter = pyro_flame_painter_new (p);
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 400, 100);
+  cairo_t *cr = cairo_create (s);
+  const PyroFlameRect *b = rect_of (l, NODE (t, p, "a", "b"));
+  const PyroFlameRect *d = rect_of (l, NODE (t, p, "d"));
+  const PyroPalette *palette = pyro_flame_painter_get_palette (painter);
+  PyroRgb d_color = pyro_palette_func_color (palette, fixture_func (p, "d"));
+  /* the right end of a frame, clear of its label */
+  double bx = b->x + b->w - 4, by = b->y + 2, dx = d->x + d->w - 4, dy = d->y + 2;
+
+  pyro_flame_painter_paint (painter, cr, l);
+  g_assert_true (same_color (pixel (s, dx, dy), d_color));
+  /* the 1 px gap after a frame shows what was beneath */
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_paint (cr);
+  pyro_flame_painter_paint (painter, cr, l);
+  g_assert_true (same_color (pixel (s, floor (d->x + d->w + 0.5) - 1, dy), (PyroRgb) { 0, 0, 0 }));
+
+  g_autofree guint8 *mask = pyro_flame_match_funcs (p, "b");
+  pyro_flame_painter_set_search (painter, mask);
+  pyro_flame_painter_paint (painter, cr, l);
+  g_assert_true (same_color (pixel (s, bx, by), pyro_palette_search_color ()));
+  PyroRgb dimmed = pixel (s, dx, dy);
+  g_assert_false (same_color (dimmed, d_color));
+  /* dimmed toward a light grey: lighter than the frame's own colour */
+  g_assert_cmpfloat (dimmed.r + dimmed.g + dimmed.b, >, d_color.r + d_color.g + d_color.b);
+
+  pyro_flame_painter_set_search (painter, NULL);
+  pyro_flame_painter_paint (painter, cr, l);
+  g_assert_true (same_color (pixel (s, dx, dy), d_color));
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
 }
 
 static void
@@ -422,6 +479,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/flame/zoom", test_flame_zoom);
   g_test_add_func ("/render/flame/hit", test_flame_hit);
   g_test_add_func ("/render/flame/search-share", test_search_share);
+  g_test_add_func ("/render/flame/painter-search", test_flame_painter_search);
   g_test_add_func ("/render/palette", test_palette);
   g_test_add_func ("/render/squaremap", test_squaremap);
   g_test_add_func ("/render/export/png", test_export_png);
