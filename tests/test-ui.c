@@ -51,6 +51,12 @@ document_settled (gpointer data)
 }
 
 static gboolean
+load_ended (gpointer data)
+{
+  return pyro_document_get_state (data) != PYRO_DOCUMENT_LOADING;
+}
+
+static gboolean
 view_allocated (gpointer data)
 {
   GtkWidget *view = data;
@@ -357,6 +363,71 @@ test_error_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+recent_listed (gpointer data)
+{
+  return g_menu_model_get_n_items (pyro_application_get_recent_menu (app)) > 0;
+}
+
+static void
+test_squaremap_and_recent (void)
+{
+  g_autofree char *path = write_profile ();
+  PyroWindow *window = open_file (path);
+  PyroDocument *doc = pyro_window_get_document (window);
+  PyroSquaremapView *view = pyro_window_get_squaremap_view (window);
+  pyro_window_set_view (window, "squaremap");
+  g_assert_true (wait_until (view_allocated, view));
+
+  /* main's cell holds 90 % of the root cell's area. */
+  const PyroCallTree *tree = pyro_document_get_tree (doc);
+  PyroProfile *profile = pyro_document_get_profile (doc);
+  guint32 main_node = pyro_call_tree_find_child (tree, 0, fixture_func (profile, "main"));
+  const PyroSquaremapLayout *layout = pyro_squaremap_view_get_layout (view);
+  const PyroSquareRect *main_rect = pyro_squaremap_layout_find (layout, main_node);
+  g_assert_nonnull (main_rect);
+
+  /* The right end of main's label strip, past its text, is main's colour. */
+  g_autoptr (PyroPalette) palette = pyro_palette_new (profile, PYRO_PALETTE_DEFAULT);
+  Pixels px = render_widget (GTK_WIDGET (view));
+  PyroRgb label = pixel_at (&px, main_rect->x + main_rect->w - 3, main_rect->y + main_rect->label_h / 2);
+  assert_color (label, pyro_palette_func_color (palette, fixture_func (profile, "main")));
+  g_free (px.data);
+
+  /* Clicking re-roots: here through the API the breadcrumb uses. */
+  pyro_squaremap_view_set_root (view, main_node);
+  g_assert_cmpuint (pyro_squaremap_view_get_root (view), ==, main_node);
+  g_assert_true (pyro_squaremap_view_zoom_out (view));
+  g_assert_cmpuint (pyro_squaremap_view_get_root (view), ==, 0);
+
+  /* The opened file is in the Open Recent menu. */
+  g_assert_true (wait_until (recent_listed, NULL));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_cancel_load (void)
+{
+  /* Big enough that loading takes many progress steps. */
+  GString *big = g_string_new (NULL);
+  for (guint i = 0; big->len < 24 * 1024 * 1024; i++)
+    g_string_append_printf (big, "main;work_%u;leaf_%u %u\n", i % 5000, i % 37, 1 + i % 7);
+  g_autofree char *path = fixture_write_temp ("big.folded", big->str, (gssize) big->len);
+  g_string_free (big, TRUE);
+
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  PyroWindow *window = pyro_application_open_file (app, file, NULL);
+  PyroDocument *doc = pyro_window_get_document (window);
+  g_assert_cmpint (pyro_document_get_state (doc), ==, PYRO_DOCUMENT_LOADING);
+  g_assert_cmpstr (pyro_window_get_page (window), ==, "loading");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-load", NULL));
+  g_assert_true (wait_until (load_ended, doc));
+  g_assert_cmpint (pyro_document_get_state (doc), ==, PYRO_DOCUMENT_EMPTY);
+  g_assert_cmpstr (pyro_window_get_page (window), ==, "empty");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 skip_without_display (void)
 {
@@ -388,6 +459,8 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/zoom-and-transforms", test_zoom_and_transforms);
   g_test_add_func ("/ui/function-table", test_function_table);
   g_test_add_func ("/ui/error-page", test_error_page);
+  g_test_add_func ("/ui/squaremap-and-recent", test_squaremap_and_recent);
+  g_test_add_func ("/ui/cancel-load", test_cancel_load);
   int status = g_test_run ();
   g_object_unref (app);
   g_autofree char *recent = g_build_filename (data_home, "recently-used.xbel", NULL);
