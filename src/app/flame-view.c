@@ -20,6 +20,7 @@ struct _PyroFlameView
   gboolean reset_scroll;
   /* The selected function is highlighted unless this view selected it. */
   gboolean selected_here;
+  guint32 highlight_func;
 
   char *search_text;
   guint8 *search_mask;
@@ -123,14 +124,13 @@ update_highlight (PyroFlameView *self)
   if (self->painter == NULL)
     return;
   PyroProfile *profile = pyro_document_get_profile (self->document);
-  guint32 selected = pyro_document_get_selected_func (self->document);
 
   if (self->search_mask != NULL)
     pyro_flame_painter_set_search (self->painter, self->search_mask);
-  else if (selected != PYRO_NONE && !self->selected_here && profile != NULL)
+  else if (self->highlight_func != PYRO_NONE && profile != NULL)
     {
       g_autofree guint8 *mask = g_malloc0 (pyro_profile_n_funcs (profile));
-      mask[selected] = 1;
+      mask[self->highlight_func] = 1;
       pyro_flame_painter_set_search (self->painter, mask);
     }
   else
@@ -216,8 +216,10 @@ trees_changed (PyroFlameView *self)
 static void
 selected_func_changed (PyroFlameView *self)
 {
-  update_highlight (self);
+  self->highlight_func = self->selected_here ? PYRO_NONE
+                                             : pyro_document_get_selected_func (self->document);
   self->selected_here = FALSE;
+  update_highlight (self);
 }
 
 void
@@ -237,6 +239,7 @@ pyro_flame_view_set_document (PyroFlameView *self, PyroDocument *document)
   g_clear_pointer (&self->search_mask, g_free);
   g_clear_pointer (&self->zoom_funcs, g_array_unref);
   self->zoom = 0;
+  self->highlight_func = PYRO_NONE;
   if (document != NULL)
     {
       self->trees_handler = g_signal_connect_swapped (document, "trees-changed",
@@ -643,6 +646,7 @@ pyro_flame_view_init (PyroFlameView *self)
 {
   self->hover = PYRO_NONE;
   self->menu_node = PYRO_NONE;
+  self->highlight_func = PYRO_NONE;
   self->matched_share = -1;
   self->reset_scroll = TRUE;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);

@@ -282,8 +282,8 @@ fill_neighbours (PyroFunctionView *self, guint32 func)
 
   if (profile == NULL || func == PYRO_NONE)
     {
-      gtk_label_set_text (self->callers_title, _("Callers"));
-      gtk_label_set_text (self->callees_title, _("Callees"));
+      gtk_label_set_text (self->callers_title, _("Callers — select a function above"));
+      gtk_label_set_text (self->callees_title, _("Callees — select a function above"));
       return;
     }
   g_autofree char *name = g_markup_escape_text (pyro_profile_func_name (profile, func), -1);

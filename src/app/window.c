@@ -106,14 +106,15 @@ update_summary (PyroWindow *self)
     return;
   const PyroFormatReader *reader = pyro_format_reader_by_id (profile->meta.format);
   g_autofree char *total = pyro_format_weight (profile->meta.unit, pyro_profile_total_weight (profile));
-  GString *text = g_string_new (reader != NULL ? reader->name : profile->meta.format);
-  g_string_append_printf (text, " · %s", total);
+  GString *details = g_string_new (reader != NULL ? reader->name : profile->meta.format);
+  g_string_append_printf (details, " · %s", total);
   if (profile->meta.sample_rate > 0)
-    g_string_append_printf (text, " · %.0f Hz", profile->meta.sample_rate);
-  gtk_label_set_text (self->summary_label, text->str);
-  g_string_free (text, TRUE);
-  adw_view_switcher_title_set_subtitle (self->switcher_title,
-                                        gtk_label_get_text (self->summary_label));
+    g_string_append_printf (details, " · %.0f Hz", profile->meta.sample_rate);
+  g_autofree char *summary = g_strdup_printf ("%s · %s", pyro_document_get_display_name (self->document),
+                                              details->str);
+  gtk_label_set_text (self->summary_label, summary);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, details->str);
+  g_string_free (details, TRUE);
 }
 
 static void
