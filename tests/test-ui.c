@@ -428,6 +428,57 @@ test_cancel_load (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Dropping files on a window opens them: the first in that window when it is
+ * empty, each further one in a window of its own. */
+static void
+test_drop_files (void)
+{
+  g_autofree char *path = write_profile ();
+  g_autofree char *second = fixture_write_temp ("second.folded", "a;b 3\na 1\n", -1);
+  PyroWindow *window = pyro_window_new (ADW_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (window));
+
+  GtkDropTarget *target = NULL;
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+
+  guint windows_before = g_list_length (gtk_application_get_windows (GTK_APPLICATION (app)));
+  GSList *files = g_slist_append (NULL, g_file_new_for_path (path));
+  files = g_slist_append (files, g_file_new_for_path (second));
+  GValue value = G_VALUE_INIT;
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, files);
+  gboolean accepted = FALSE;
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  g_assert_true (accepted);
+
+  g_assert_true (wait_until (document_settled, window));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "ui-profile.folded");
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  g_assert_cmpuint (g_list_length (windows), ==, windows_before + 1);
+  PyroWindow *other = NULL;
+  for (GList *l = windows; l != NULL; l = l->next)
+    {
+      GFile *shown = pyro_document_get_file (pyro_window_get_document (l->data));
+      g_autofree char *shown_path = shown != NULL ? g_file_get_path (shown) : NULL;
+      if (g_strcmp0 (shown_path, second) == 0)
+        other = l->data;
+    }
+  g_assert_nonnull (other);
+  g_assert_true (other != window);
+  g_assert_true (wait_until (document_settled, other));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (other)), ==, "second.folded");
+  gtk_window_destroy (GTK_WINDOW (other));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 skip_without_display (void)
 {
@@ -461,6 +512,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/error-page", test_error_page);
   g_test_add_func ("/ui/squaremap-and-recent", test_squaremap_and_recent);
   g_test_add_func ("/ui/cancel-load", test_cancel_load);
+  g_test_add_func ("/ui/drop-files", test_drop_files);
   int status = g_test_run ();
   g_object_unref (app);
   g_autofree char *recent = g_build_filename (data_home, "recently-used.xbel", NULL);
