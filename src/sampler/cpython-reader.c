@@ -31,10 +31,13 @@ typedef struct {
   guint64 instr;
 } RawFrame;
 
+#define WINDOW_PAGES 4
+
 typedef struct {
   guint64 addr;
   guint32 len;
-  guint8 data[2 * PAGE];
+  guint8 data[(WINDOW_PAGES + 1) * PAGE];
+  guint8 scratch[(WINDOW_PAGES + 1) * PAGE];
 } PageWindow;
 
 struct _PyroCPythonReader {
@@ -50,7 +53,10 @@ struct _PyroCPythonReader {
   gint64 names_read_at;    /* monotonic µs */
   gint64 names_interval;   /* µs before looking again for unnamed threads */
 
+  guint64 interp;          /* the main interpreter, 0 until initialised */
   guint64 gil;             /* 3.12+: address of the main interpreter's GIL */
+  GArray *cframes;         /* guint64: last _PyCFrame address per thread position */
+  guint8 *tstate_read;     /* tstate_len + 8 bytes */
 
   GArray *stacks;          /* PyroCPythonThreadStack */
   GArray *frames;          /* PyroCPythonFrame, all threads back to back */
@@ -129,6 +135,8 @@ pyro_cpython_reader_new (PyroCPythonTarget *target)
   self->sig_lens = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->sig_buf = g_byte_array_new ();
   self->tstate_buf = g_malloc (self->tstate_len);
+  self->tstate_read = g_malloc (self->tstate_len + 8);
+  self->cframes = g_array_new (FALSE, TRUE, sizeof (guint64));
   return self;
 }
 
@@ -153,6 +161,8 @@ pyro_cpython_reader_free (PyroCPythonReader *self)
   pyro_cpython_objects_free (self->objects);
   pyro_cpython_target_free (self->target);
   g_free (self->tstate_buf);
+  g_free (self->tstate_read);
+  g_array_unref (self->cframes);
   g_array_unref (self->raw);
   g_array_unref (self->sig_addrs);
   g_array_unref (self->sig_lens);
@@ -181,26 +191,48 @@ u64_at (const guint8 *buf, guint32 offset)
   return v;
 }
 
-/* Frames of one thread lie close together in its data stack: read whole
- * pages once and serve the frames inside them from the copy. */
+/* Frames of one thread lie close together in its data stack, callers below
+ * callees: read the frame's pages and up to WINDOW_PAGES - 1 pages below in
+ * one call (the kernel stops at the first unmapped one) and serve the
+ * frames inside them from the copy. */
 static const guint8 *
 window_get (PyroCPythonReader *self, guint64 addr, guint32 len, GError **error)
 {
   PageWindow *w = &self->window;
-  guint64 start, end;
+  guint64 start, end, lowest;
+  guint64 addrs[WINDOW_PAGES];
+  guint32 lens[WINDOW_PAGES];
+  guint n = 0, got;
+  guint8 *scratch = w->scratch;
 
   if (w->len != 0 && addr >= w->addr && addr + len <= w->addr + w->len)
     return w->data + (addr - w->addr);
   start = addr & ~(guint64) (PAGE - 1);
   end = (addr + len + PAGE - 1) & ~(guint64) (PAGE - 1);
-  if (end - start > sizeof w->data)
+  if (end - start > 2 * PAGE)
     return NULL;
   w->len = 0;
-  if (!pyro_cpython_target_read (self->target, start, w->data, end - start, error))
+  /* The frame's own pages first, so that they are read even when a page
+   * below is not mapped. */
+  addrs[n] = start;
+  lens[n++] = (guint32) (end - start);
+  for (guint64 p = start; n < WINDOW_PAGES && p >= PAGE; n++)
+    {
+      p -= PAGE;
+      addrs[n] = p;
+      lens[n] = PAGE;
+    }
+  got = pyro_cpython_target_read_prefix (self->target, addrs, lens, n, scratch, error);
+  if (got == 0)
     return NULL;
-  w->addr = start;
-  w->len = (guint32) (end - start);
-  return w->data + (addr - start);
+  /* Lay the pieces out in address order. */
+  lowest = addrs[got - 1];
+  memcpy (w->data + (start - lowest), scratch, end - start);
+  for (guint i = 1; i < got; i++)
+    memcpy (w->data + (addrs[i] - lowest), scratch + (end - start) + (i - 1) * PAGE, PAGE);
+  w->addr = lowest;
+  w->len = (guint32) (end - lowest);
+  return w->data + (addr - lowest);
 }
 
 static CodeEntry *
@@ -294,36 +326,6 @@ read_u64 (PyroCPythonReader *self, guint64 addr, guint64 *out, GError **error)
   return pyro_cpython_target_read (self->target, addr, out, sizeof *out, error);
 }
 
-static guint64
-gil_holder (PyroCPythonReader *self, guint64 interp, GError **error)
-{
-  const PyroCPythonLayout *l = self->l;
-  guint64 holder = 0;
-
-  if (l->runtime_tstate_current != PYRO_CPY_ABSENT)
-    {
-      if (!read_u64 (self, pyro_cpython_target_runtime (self->target) + l->runtime_tstate_current,
-                     &holder, error))
-        return G_MAXUINT64;
-      return holder;
-    }
-  if (self->gil == 0 && !read_u64 (self, interp + l->interp_ceval_gil, &self->gil, error))
-    return G_MAXUINT64;
-  if (self->gil != 0)
-    {
-      guint8 buf[32];
-      guint32 len = MAX (l->gil_locked + 4, l->gil_last_holder + 8);
-      gint32 locked;
-
-      if (len > sizeof buf || !pyro_cpython_target_read (self->target, self->gil, buf, len, error))
-        return G_MAXUINT64;
-      memcpy (&locked, buf + l->gil_locked, sizeof locked);
-      if (locked > 0)
-        holder = u64_at (buf, l->gil_last_holder);
-    }
-  return holder;
-}
-
 static gboolean
 walk_frames (PyroCPythonReader *self, guint64 frame, GError **error)
 {
@@ -409,33 +411,106 @@ walk_frames (PyroCPythonReader *self, guint64 frame, GError **error)
   return TRUE;
 }
 
+/* Reads the head of the thread list and who holds the GIL in one call. */
+static gboolean
+read_interp_state (PyroCPythonReader *self, guint64 *tstate, guint64 *holder, GError **error)
+{
+  const PyroCPythonLayout *l = self->l;
+  guint64 addrs[2];
+  guint32 lens[2];
+  guint8 buf[8 + 64];
+  guint32 gil_lo = 0, gil_len = 0;
+
+  addrs[0] = self->interp + l->interp_threads_head;
+  lens[0] = 8;
+  if (l->runtime_tstate_current != PYRO_CPY_ABSENT)
+    {
+      addrs[1] = pyro_cpython_target_runtime (self->target) + l->runtime_tstate_current;
+      lens[1] = 8;
+    }
+  else
+    {
+      if (self->gil == 0 && !read_u64 (self, self->interp + l->interp_ceval_gil, &self->gil, error))
+        return FALSE;
+      gil_lo = MIN (l->gil_locked, l->gil_last_holder);
+      gil_len = MAX (l->gil_locked + 4, l->gil_last_holder + 8) - gil_lo;
+      if (self->gil == 0 || gil_len > 64)
+        {
+          *holder = 0;
+          return read_u64 (self, addrs[0], tstate, error);
+        }
+      addrs[1] = self->gil + gil_lo;
+      lens[1] = gil_len;
+    }
+  if (!pyro_cpython_target_read_many (self->target, addrs, lens, 2, buf, error))
+    return FALSE;
+  *tstate = u64_at (buf, 0);
+  if (l->runtime_tstate_current != PYRO_CPY_ABSENT)
+    *holder = u64_at (buf, 8);
+  else
+    {
+      gint32 locked;
+      memcpy (&locked, buf + 8 + (l->gil_locked - gil_lo), sizeof locked);
+      *holder = locked > 0 ? u64_at (buf, 8 + (l->gil_last_holder - gil_lo)) : 0;
+    }
+  return TRUE;
+}
+
+/* The current frame of the thread whose state is in tstate_buf.  3.11 and
+ * 3.12 keep it behind a _PyCFrame on the C stack, which rarely moves: the
+ * caller has already read the last one seen at @guess_at (into @guess). */
+static gboolean
+current_frame (PyroCPythonReader *self, guint index, gboolean have_guess, guint64 guess,
+               guint64 *frame, GError **error)
+{
+  const PyroCPythonLayout *l = self->l;
+  guint64 cframe;
+
+  if (l->tstate_current_frame != PYRO_CPY_ABSENT)
+    {
+      *frame = u64_at (self->tstate_buf, l->tstate_current_frame);
+      return TRUE;
+    }
+  cframe = u64_at (self->tstate_buf, l->tstate_cframe);
+  if (index >= self->cframes->len)
+    g_array_set_size (self->cframes, index + 1);
+  g_array_index (self->cframes, guint64, index) = cframe;
+  *frame = 0;
+  if (cframe == 0)
+    return TRUE;
+  if (have_guess)
+    {
+      *frame = guess;
+      return TRUE;
+    }
+  return read_u64 (self, cframe + l->cframe_current_frame, frame, error);
+}
+
 gboolean
 pyro_cpython_reader_sample (PyroCPythonReader *self, const PyroCPythonThreadStack **threads,
                             guint *n_threads, GError **error)
 {
   const PyroCPythonLayout *l = self->l;
-  guint64 interp, tstate, holder;
+  guint64 tstate, holder;
   guint count = 0;
   guint frame_start = 0;
 
   g_array_set_size (self->stacks, 0);
   g_array_set_size (self->frames, 0);
-  self->window.len = 0;
+  *threads = NULL;
+  *n_threads = 0;
 
-  if (!read_u64 (self, pyro_cpython_target_runtime (self->target) + l->runtime_interpreters_head,
-                 &interp, error))
-    return FALSE;
-  if (interp == 0)
+  /* The main interpreter lives inside _PyRuntime: once set, its address
+   * stays. */
+  if (self->interp == 0)
     {
-      /* Not initialised yet, or finalised. */
-      *threads = NULL;
-      *n_threads = 0;
-      return TRUE;
+      if (!read_u64 (self, pyro_cpython_target_runtime (self->target) + l->runtime_interpreters_head,
+                     &self->interp, error))
+        return FALSE;
+      if (self->interp == 0)
+        return TRUE;  /* not initialised yet */
     }
-  holder = gil_holder (self, interp, error);
-  if (holder == G_MAXUINT64)
-    return FALSE;
-  if (!read_u64 (self, interp + l->interp_threads_head, &tstate, error))
+  if (!read_interp_state (self, &tstate, &holder, error))
     return FALSE;
 
   /* A new thread registers in threading._active a little after its thread
@@ -444,7 +519,7 @@ pyro_cpython_reader_sample (PyroCPythonReader *self, const PyroCPythonThreadStac
   if (self->names_stale && g_get_monotonic_time () - self->names_read_at > self->names_interval)
     {
       guint before = g_hash_table_size (self->names);
-      pyro_cpython_objects_thread_names (self->objects, interp, self->names);
+      pyro_cpython_objects_thread_names (self->objects, self->interp, self->names);
       if (self->names_read_at != 0 && g_hash_table_size (self->names) == before)
         self->names_interval = MIN (self->names_interval * 2, 10 * G_USEC_PER_SEC);
       else
@@ -453,33 +528,47 @@ pyro_cpython_reader_sample (PyroCPythonReader *self, const PyroCPythonThreadStac
       self->names_stale = FALSE;
     }
 
-  while (tstate != 0 && count++ < MAX_THREADS)
+  while (tstate != 0 && count < MAX_THREADS)
     {
       PyroCPythonThreadStack stack = { 0 };
-      guint64 frame;
+      guint64 frame, addrs[2], last_cframe = 0;
+      guint32 lens[2];
+      guint n_pieces = 1, got;
+      guint8 buf[8];
       const guint8 *t;
 
-      if (!pyro_cpython_target_read (self->target, tstate, self->tstate_buf,
-                                     self->tstate_len, error))
+      addrs[0] = tstate;
+      lens[0] = self->tstate_len;
+      if (l->tstate_cframe != PYRO_CPY_ABSENT && count < self->cframes->len &&
+          (last_cframe = g_array_index (self->cframes, guint64, count)) != 0)
+        {
+          addrs[1] = last_cframe + l->cframe_current_frame;
+          lens[1] = 8;
+          n_pieces = 2;
+        }
+      got = pyro_cpython_target_read_prefix (self->target, addrs, lens, n_pieces,
+                                             self->tstate_read, error);
+      if (got == 0)
         return FALSE;
+      memcpy (self->tstate_buf, self->tstate_read, self->tstate_len);
+      memcpy (buf, self->tstate_read + self->tstate_len, 8);
       t = self->tstate_buf;
       stack.tid = (guint32) u64_at (t, l->tstate_native_thread_id);
       stack.thread_id = u64_at (t, l->tstate_thread_id);
       stack.holds_gil = holder == tstate;
-      if (l->tstate_current_frame != PYRO_CPY_ABSENT)
-        frame = u64_at (t, l->tstate_current_frame);
-      else
-        {
-          guint64 cframe = u64_at (t, l->tstate_cframe);
-          frame = 0;
-          if (cframe != 0 && !read_u64 (self, cframe + l->cframe_current_frame, &frame, error))
-            return FALSE;
-        }
+      if (!current_frame (self, count, got == 2 && l->tstate_cframe != PYRO_CPY_ABSENT &&
+                                         u64_at (t, l->tstate_cframe) == last_cframe,
+                          u64_at (buf, 0), &frame, error))
+        return FALSE;
       tstate = u64_at (t, l->tstate_next);
+      count++;
 
+      self->window.len = 0;
       if (!walk_frames (self, frame, error))
         return FALSE;
-      stack.running = stack.tid != 0 && thread_running (self, stack.tid);
+      /* Holding the GIL means running Python code; only the others need the
+       * (costly) look at the scheduler state. */
+      stack.running = stack.holds_gil || (stack.tid != 0 && thread_running (self, stack.tid));
       stack.name = g_hash_table_lookup (self->names, &stack.thread_id);
       if (stack.name == NULL && stack.thread_id != 0)
         self->names_stale = TRUE;
@@ -492,9 +581,9 @@ pyro_cpython_reader_sample (PyroCPythonReader *self, const PyroCPythonThreadStac
   frame_start = 0;
   for (guint i = 0; i < self->stacks->len; i++)
     {
-      PyroCPythonThreadStack *s = &g_array_index (self->stacks, PyroCPythonThreadStack, i);
-      s->frames = s->n_frames ? &g_array_index (self->frames, PyroCPythonFrame, frame_start) : NULL;
-      frame_start += s->n_frames;
+      PyroCPythonThreadStack *st = &g_array_index (self->stacks, PyroCPythonThreadStack, i);
+      st->frames = st->n_frames ? &g_array_index (self->frames, PyroCPythonFrame, frame_start) : NULL;
+      frame_start += st->n_frames;
     }
   *threads = (const PyroCPythonThreadStack *) self->stacks->data;
   *n_threads = self->stacks->len;

@@ -28,7 +28,7 @@ typedef struct {
   guint32 tid;            /* native thread id (the kernel's TID) */
   guint64 thread_id;      /* threading.get_ident() */
   gboolean holds_gil;
-  gboolean running;       /* state R in /proc/PID/task/TID/stat */
+  gboolean running;       /* holds the GIL, or state R in /proc/PID/task/TID/stat */
   const char *name;       /* threading.Thread name, or NULL when unknown */
   guint n_frames;
   const PyroCPythonFrame *frames;  /* leaf first */

@@ -15,6 +15,7 @@
 #include "sampler/cpython-reader.h"
 
 #define LAUNCH_ATTACH_TIMEOUT_US (10 * G_USEC_PER_SEC)
+#define RSS_PERIOD_NS (10 * G_GINT64_CONSTANT (1000000))
 
 typedef struct {
   guint32 index;        /* thread index in the profile */
@@ -51,6 +52,7 @@ struct _PyroCPythonSampler {
   PyroCounter *rss;
   int statm_fd;
   gint64 last_rss;
+  gint64 last_rss_time;
   GArray *stack_ids;      /* guint32 scratch: frame ids root first */
   char *process_name;
 };
@@ -318,8 +320,15 @@ static void
 record_tick (PyroCPythonSampler *self, gint64 time, const PyroCPythonThreadStack *threads,
              guint n_threads)
 {
-  gint64 rss = read_rss (self);
+  gint64 rss = -1;
   guint64 frames = 0;
+
+  /* RSS moves slowly and costs a system call: read it 100 times a second. */
+  if (time - self->last_rss_time >= RSS_PERIOD_NS)
+    {
+      rss = read_rss (self);
+      self->last_rss_time = time;
+    }
 
   for (guint i = 0; i < n_threads; i++)
     {

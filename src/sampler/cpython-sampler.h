@@ -5,9 +5,10 @@
  * target) and adds one sample per thread: each Python frame becomes a function
  * (qualified name, file, first line) and a frame with its current line.  Per
  * thread it also keeps two 0/1 step counters (a point where the value
- * changes), "Running (<thread>)" and "GIL (<thread>)", and for the process an "RSS" counter; the RSS growth between two
- * ticks is charged, in a second profile in bytes, to the stack of the thread
- * that held the GIL (or else the one that ran).
+ * changes), "Running (<thread>)" and "GIL (<thread>)".  For the process it
+ * reads RSS every 10 ms into an "RSS" counter and charges its growth, in a
+ * second profile in bytes, to the stack of the thread that held the GIL (or
+ * else one that ran).
  *
  * The sampler ends by itself when the target exits; what was recorded is
  * kept.

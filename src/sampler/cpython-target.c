@@ -607,3 +607,57 @@ pyro_cpython_target_read_many (PyroCPythonTarget *self, const guint64 *addresses
     }
   return TRUE;
 }
+
+guint
+pyro_cpython_target_read_prefix (PyroCPythonTarget *self, const guint64 *addresses,
+                                 const guint32 *lens, guint n, gpointer buf, GError **error)
+{
+  guint8 *out = buf;
+  guint done = 0;
+
+  g_return_val_if_fail (n <= IOV_BATCH, 0);
+  if (n == 0)
+    return 0;
+  if (!self->use_mem_fd)
+    {
+      struct iovec local[IOV_BATCH], remote[IOV_BATCH];
+      gsize total = 0;
+      ssize_t got;
+
+      for (guint i = 0; i < n; i++)
+        {
+          local[i].iov_base = out + total;
+          local[i].iov_len = lens[i];
+          remote[i].iov_base = GSIZE_TO_POINTER (addresses[i]);
+          remote[i].iov_len = lens[i];
+          total += lens[i];
+        }
+      got = process_vm_readv (self->pid, local, n, remote, n, 0);
+      if (got >= 0)
+        {
+          for (gsize covered = 0; done < n && covered + lens[done] <= (gsize) got; done++)
+            covered += lens[done];
+          if (done == 0)
+            read_failed (self, EFAULT, addresses[0], lens[0], error);
+          return done;
+        }
+      if (errno != EPERM && errno != ENOSYS)
+        {
+          read_failed (self, errno, addresses[0], lens[0], error);
+          return 0;
+        }
+    }
+  /* pyro_cpython_target_read() falls back to /proc/PID/mem. */
+  for (; done < n; done++)
+    {
+      g_autoptr (GError) local = NULL;
+      if (!pyro_cpython_target_read (self, addresses[done], out, lens[done], &local))
+        {
+          if (done == 0)
+            g_propagate_error (error, g_steal_pointer (&local));
+          break;
+        }
+      out += lens[done];
+    }
+  return done;
+}

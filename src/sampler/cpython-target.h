@@ -44,6 +44,12 @@ gboolean pyro_cpython_target_read (PyroCPythonTarget *self, guint64 address,
 gboolean pyro_cpython_target_read_many (PyroCPythonTarget *self, const guint64 *addresses,
                                         const guint32 *lens, guint n, gpointer buf,
                                         GError **error);
+/* Like read_many(), but stops at the first piece that cannot be read:
+ * returns how many pieces were read whole (0 with @error set when not even
+ * the first). */
+guint    pyro_cpython_target_read_prefix (PyroCPythonTarget *self, const guint64 *addresses,
+                                          const guint32 *lens, guint n, gpointer buf,
+                                          GError **error);
 /* Still running (not gone, not a zombie)? */
 gboolean pyro_cpython_target_alive (const PyroCPythonTarget *self);
 
