@@ -1,12 +1,23 @@
 #include "call-stats-tree.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+/* A child waiting to become a node.  The children of one node sit together
+ * in the pool, heaviest first; the heap holds only the heaviest waiting
+ * child of each node, so it stays small even under a node with thousands
+ * of callees. */
+typedef struct {
+  double value;
+  guint32 func;
+  guint32 parent;  /* node id, PYRO_NONE for a root */
+  guint32 end;     /* pool index after the last sibling */
+} Child;
 
 typedef struct {
   double value;
-  guint32 parent;  /* node id, PYRO_NONE for a root */
-  guint32 func;
-} Candidate;
+  guint32 child;   /* pool index */
+} HeapEntry;
 
 typedef struct {
   double value;
@@ -27,35 +38,35 @@ typedef struct {
   double *out_weight;   /* [n_edges] callee time over all calls from this caller */
   guint32 *frame_of;    /* [n_funcs] frame id, PYRO_NONE until used */
   GArray *nodes;        /* Node */
-  GArray *heap;         /* Candidate, max-heap on value */
-  guint heap_cap;
+  GArray *pool;         /* Child */
+  guint pool_cap;
+  GArray *heap;         /* HeapEntry, max-heap on value */
 } Builder;
 
 static void
-heap_push (Builder *b, Candidate c)
+heap_push (Builder *b, guint32 child)
 {
-  if (b->heap->len >= b->heap_cap)
-    return;
-  g_array_append_val (b->heap, c);
-  Candidate *h = (Candidate *) b->heap->data;
+  HeapEntry e = { g_array_index (b->pool, Child, child).value, child };
+  g_array_append_val (b->heap, e);
+  HeapEntry *h = (HeapEntry *) b->heap->data;
   guint i = b->heap->len - 1;
   while (i > 0)
     {
       guint up = (i - 1) / 2;
       if (h[up].value >= h[i].value)
         break;
-      Candidate t = h[up];
+      HeapEntry t = h[up];
       h[up] = h[i];
       h[i] = t;
       i = up;
     }
 }
 
-static Candidate
+static guint32
 heap_pop (Builder *b)
 {
-  Candidate *h = (Candidate *) b->heap->data;
-  Candidate top = h[0];
+  HeapEntry *h = (HeapEntry *) b->heap->data;
+  guint32 top = h[0].child;
   guint n = b->heap->len - 1;
   h[0] = h[n];
   g_array_set_size (b->heap, n);
@@ -69,12 +80,44 @@ heap_pop (Builder *b)
         best = r;
       if (best == i)
         break;
-      Candidate t = h[best];
+      HeapEntry t = h[best];
       h[best] = h[i];
       h[i] = t;
       i = best;
     }
   return top;
+}
+
+static int
+compare_children (gconstpointer a, gconstpointer b)
+{
+  const Child *x = a, *y = b;
+  if (x->value != y->value)
+    return x->value > y->value ? -1 : 1;
+  return x->func < y->func ? -1 : x->func > y->func;
+}
+
+/* Sorts the children added to the pool since @start and queues the first. */
+static void
+queue_children (Builder *b, guint start)
+{
+  guint end = b->pool->len;
+  if (end == start)
+    return;
+  Child *children = &g_array_index (b->pool, Child, start);
+  qsort (children, end - start, sizeof (Child), compare_children);
+  for (guint i = 0; i < end - start; i++)
+    children[i].end = end;
+  heap_push (b, start);
+}
+
+static void
+add_child (Builder *b, double value, guint32 func, guint32 parent)
+{
+  if (b->pool->len >= b->pool_cap)
+    return;
+  Child c = { value, func, parent, 0 };
+  g_array_append_val (b->pool, c);
 }
 
 static gboolean
@@ -162,30 +205,27 @@ push_roots (Builder *b)
         called[e->callee] = TRUE;
     }
 
-  gboolean any = FALSE;
   for (guint f = 0; f < n; f++)
     if (b->cum[f] > 0 && (!called[f] || calls[f] > recorded[f]))
-      {
-        heap_push (b, (Candidate) { b->cum[f], PYRO_NONE, f });
-        any = TRUE;
-      }
-  for (guint f = 0; f < n && !any; f++)
+      add_child (b, b->cum[f], f, PYRO_NONE);
+  for (guint f = 0; f < n && b->pool->len == 0; f++)
     if (b->cum[f] > 0 && g_str_equal (pyro_profile_func_name (p, f), "<module>"))
-      heap_push (b, (Candidate) { b->cum[f], PYRO_NONE, f });
+      add_child (b, b->cum[f], f, PYRO_NONE);
 
-  if (b->heap->len == 0)
+  if (b->pool->len == 0)
     {
       guint32 best = PYRO_NONE;
       for (guint f = 0; f < n; f++)
         if (b->cum[f] > 0 && (best == PYRO_NONE || b->cum[f] > b->cum[best]))
           best = f;
       if (best != PYRO_NONE)
-        heap_push (b, (Candidate) { b->cum[best], PYRO_NONE, best });
+        add_child (b, b->cum[best], best, PYRO_NONE);
     }
+  queue_children (b, 0);
 }
 
 static void
-expand (Builder *b, guint32 node_id, GArray *children)
+expand (Builder *b, guint32 node_id)
 {
   const Node node = g_array_index (b->nodes, Node, node_id);
   double cum = b->cum[node.func];
@@ -194,27 +234,23 @@ expand (Builder *b, guint32 node_id, GArray *children)
   double scale = node.value / cum;
   double sum = 0;
 
-  g_array_set_size (children, 0);
+  guint start = b->pool->len;
   for (guint32 i = b->out_start[node.func]; i < b->out_start[node.func + 1]; i++)
     {
       double w = b->out_weight[i] * scale;
       if (w <= 0 || on_path (b, node_id, b->out_callee[i]))
         continue;
-      Candidate c = { w, node_id, b->out_callee[i] };
-      g_array_append_val (children, c);
+      add_child (b, w, b->out_callee[i], node_id);
       sum += w;
     }
-  double factor = sum > node.value ? node.value / sum : 1.0;
-  for (guint i = 0; i < children->len; i++)
-    {
-      Candidate c = g_array_index (children, Candidate, i);
-      c.value *= factor;
-      heap_push (b, c);
-    }
+  if (sum > node.value)
+    for (guint i = start; i < b->pool->len; i++)
+      g_array_index (b->pool, Child, i).value *= node.value / sum;
+  queue_children (b, start);
 }
 
 static guint32
-add_node (Builder *b, const Candidate *c)
+add_node (Builder *b, const Child *c)
 {
   PyroProfile *p = b->profile;
   Node node = { .value = c->value, .func = c->func, .parent = c->parent, .depth = 1 };
@@ -251,18 +287,21 @@ pyro_call_stats_tree_build (PyroProfile *profile, guint32 thread, guint max_node
   b.frame_of = g_new (guint32, MAX (n, 1));
   memset (b.frame_of, 0xff, MAX (n, 1) * sizeof (guint32));
   b.nodes = g_array_new (FALSE, FALSE, sizeof (Node));
-  b.heap = g_array_new (FALSE, FALSE, sizeof (Candidate));
-  b.heap_cap = max_nodes > G_MAXUINT / 4 ? G_MAXUINT : max_nodes * 4;
+  b.pool = g_array_new (FALSE, FALSE, sizeof (Child));
+  b.pool_cap = max_nodes > G_MAXUINT / 4 ? G_MAXUINT : max_nodes * 4;
+  b.heap = g_array_new (FALSE, FALSE, sizeof (HeapEntry));
   build_edges (&b);
   push_roots (&b);
 
-  g_autoptr (GArray) children = g_array_new (FALSE, FALSE, sizeof (Candidate));
   while (b.heap->len > 0 && b.nodes->len < max_nodes)
     {
-      Candidate c = heap_pop (&b);
+      guint32 ci = heap_pop (&b);
+      Child c = g_array_index (b.pool, Child, ci);
+      if (ci + 1 < c.end)
+        heap_push (&b, ci + 1);
       guint32 id = add_node (&b, &c);
       if (g_array_index (b.nodes, Node, id).depth < max_depth)
-        expand (&b, id, children);
+        expand (&b, id);
     }
 
   for (guint i = 0; i < b.nodes->len; i++)
@@ -281,6 +320,7 @@ pyro_call_stats_tree_build (PyroProfile *profile, guint32 thread, guint max_node
   g_free (b.out_callee);
   g_free (b.out_weight);
   g_array_unref (b.nodes);
+  g_array_unref (b.pool);
   g_array_unref (b.heap);
   return n_nodes;
 }

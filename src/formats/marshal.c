@@ -37,15 +37,34 @@ static const CodeLayout code_layouts[] = {
   { "2.x", 4, "STTTTTfnLS" },
 };
 
+/* A growable array of values: appending through GArray's function call
+ * was most of the parse time. */
+typedef struct {
+  PyroMarshalValue *data;
+  gsize len;
+  gsize cap;
+} Values;
+
+static inline void
+values_push (Values *a, const PyroMarshalValue *v)
+{
+  if (G_UNLIKELY (a->len == a->cap))
+    {
+      a->cap = MAX (64, a->cap * 2);
+      a->data = g_renew (PyroMarshalValue, a->data, a->cap);
+    }
+  a->data[a->len++] = *v;
+}
+
 typedef struct {
   const PyroLoadContext *ctx;
   const guint8 *data;
   gsize length;
   gsize pos;
   guint depth;
-  GArray *refs;         /* PyroMarshalValue, type PENDING while being read */
-  GArray *interned;     /* PyroMarshalValue: Python 2 interned strings, for 'R' */
-  GArray *scratch;      /* PyroMarshalValue: items of the containers being read */
+  Values refs;          /* type PENDING while being read */
+  Values interned;      /* Python 2 interned strings, for 'R' */
+  Values scratch;       /* items of the containers being read */
   int code_layout;      /* index into code_layouts, -1 while unknown */
   gsize next_step;
   Arena *arena;
@@ -216,27 +235,26 @@ static gboolean read_object (Parser *p, PyroMarshalValue *out, GError **error);
 
 /* Moves the items pushed since @base into the arena. */
 static const PyroMarshalValue *
-collect_items (Parser *p, guint base)
+collect_items (Parser *p, gsize base)
 {
-  guint n = p->scratch->len - base;
+  gsize n = p->scratch.len - base;
   PyroMarshalValue *items = arena_alloc (p->arena, MAX (n, 1) * sizeof (PyroMarshalValue));
   if (n > 0)
-    memcpy (items, &g_array_index (p->scratch, PyroMarshalValue, base),
-            n * sizeof (PyroMarshalValue));
-  g_array_set_size (p->scratch, base);
+    memcpy (items, p->scratch.data + base, n * sizeof (PyroMarshalValue));
+  p->scratch.len = base;
   return items;
 }
 
 static gboolean
 read_sequence (Parser *p, PyroMarshalValue *v, guint32 n, GError **error)
 {
-  guint base = p->scratch->len;
+  gsize base = p->scratch.len;
   for (guint32 i = 0; i < n; i++)
     {
       PyroMarshalValue item;
       if (!read_object (p, &item, error))
         return FALSE;
-      g_array_append_val (p->scratch, item);
+      values_push (&p->scratch, &item);
     }
   v->len = n;
   v->items = collect_items (p, base);
@@ -246,7 +264,7 @@ read_sequence (Parser *p, PyroMarshalValue *v, guint32 n, GError **error)
 static gboolean
 read_dict (Parser *p, PyroMarshalValue *v, GError **error)
 {
-  guint base = p->scratch->len;
+  gsize base = p->scratch.len;
   for (;;)
     {
       if (p->pos >= p->length)
@@ -274,10 +292,16 @@ read_dict (Parser *p, PyroMarshalValue *v, GError **error)
         }
       if (!read_object (p, &value, error))
         return FALSE;
-      g_array_append_val (p->scratch, key);
-      g_array_append_val (p->scratch, value);
+      values_push (&p->scratch, &key);
+      values_push (&p->scratch, &value);
     }
-  v->len = (p->scratch->len - base) / 2;
+  if ((p->scratch.len - base) / 2 > G_MAXUINT32)
+    {
+      pyro_format_set_error (error, PYRO_FORMAT_ERROR_UNSUPPORTED, p->ctx, v->offset,
+                             "a dict of more than %u entries", G_MAXUINT32);
+      return FALSE;
+    }
+  v->len = (guint32) ((p->scratch.len - base) / 2);
   v->items = collect_items (p, base);
   return TRUE;
 }
@@ -340,8 +364,8 @@ read_code (Parser *p, PyroMarshalValue *v, GError **error)
     return read_code_as (p, code, &code_layouts[p->code_layout], error);
 
   gsize pos = p->pos;
-  guint depth = p->depth, refs = p->refs->len, interned = p->interned->len;
-  guint scratch = p->scratch->len;
+  guint depth = p->depth;
+  gsize refs = p->refs.len, interned = p->interned.len, scratch = p->scratch.len;
   for (guint i = 0; i < G_N_ELEMENTS (code_layouts); i++)
     {
       g_autoptr (GError) local = NULL;
@@ -355,9 +379,9 @@ read_code (Parser *p, PyroMarshalValue *v, GError **error)
         }
       p->pos = pos;
       p->depth = depth;
-      g_array_set_size (p->refs, refs);
-      g_array_set_size (p->interned, interned);
-      g_array_set_size (p->scratch, scratch);
+      p->refs.len = refs;
+      p->interned.len = interned;
+      p->scratch.len = scratch;
     }
   p->code_layout = -1;
   pyro_format_set_error (error, PYRO_FORMAT_ERROR_UNSUPPORTED, p->ctx, v->offset,
@@ -438,7 +462,7 @@ read_body (Parser *p, guint8 code, PyroMarshalValue *v, GError **error)
       v->type = PYRO_MARSHAL_STR;
       if (!read_string (p, v, FALSE, error))
         return FALSE;
-      g_array_append_val (p->interned, *v);
+      values_push (&p->interned, v);
       return TRUE;
     case 'u':
     case 'a':
@@ -496,15 +520,16 @@ read_reference (Parser *p, guint8 code, gsize at, PyroMarshalValue *out, GError 
   if (!need (p, 4, "a 4-byte reference index", error))
     return FALSE;
   guint32 index = take_u32 (p);
-  GArray *table = code == 'r' ? p->refs : p->interned;
+  const Values *table = code == 'r' ? &p->refs : &p->interned;
   if (index >= table->len)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, p->ctx, at,
-                             "reference %u points past the %u %s read so far", index, table->len,
+                             "reference %u points past the %" G_GSIZE_FORMAT " %s read so far",
+                             index, table->len,
                              code == 'r' ? "referable objects" : "interned strings");
       return FALSE;
     }
-  *out = g_array_index (table, PyroMarshalValue, index);
+  *out = table->data[index];
   if (out->type == PENDING)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, p->ctx, at,
@@ -560,11 +585,11 @@ read_object (Parser *p, PyroMarshalValue *v, GError **error)
     }
 
   /* A flagged object takes its slot before its children are read. */
-  guint slot = p->refs->len;
+  gsize slot = p->refs.len;
   if (byte & FLAG_REF)
     {
       PyroMarshalValue pending = { .type = PENDING, .offset = at };
-      g_array_append_val (p->refs, pending);
+      values_push (&p->refs, &pending);
     }
   v->type = PYRO_MARSHAL_OTHER;
   p->depth++;
@@ -572,7 +597,7 @@ read_object (Parser *p, PyroMarshalValue *v, GError **error)
     return FALSE;
   p->depth--;
   if (byte & FLAG_REF)
-    g_array_index (p->refs, PyroMarshalValue, slot) = *v;
+    p->refs.data[slot] = *v;
   return TRUE;
 }
 
@@ -585,16 +610,13 @@ pyro_marshal_parse (const PyroLoadContext *ctx, GError **error)
     .ctx = ctx,
     .data = ctx->data,
     .length = ctx->length,
-    .refs = g_array_new (FALSE, FALSE, sizeof (PyroMarshalValue)),
-    .interned = g_array_new (FALSE, FALSE, sizeof (PyroMarshalValue)),
-    .scratch = g_array_new (FALSE, FALSE, sizeof (PyroMarshalValue)),
     .code_layout = -1,
     .arena = &doc->arena,
   };
   gboolean ok = read_object (&p, &doc->root, error);
-  g_array_unref (p.refs);
-  g_array_unref (p.interned);
-  g_array_unref (p.scratch);
+  g_free (p.refs.data);
+  g_free (p.interned.data);
+  g_free (p.scratch.data);
   if (!ok)
     return NULL;
   return g_steal_pointer (&doc);

@@ -4,14 +4,29 @@
 
 #include <string.h>
 
+/* A key by the identity of its parts: cProfile writes a fresh tuple for
+ * every caller entry, but its strings are shared through references, so
+ * equal pointers into the file mean equal strings. */
+typedef struct {
+  gconstpointer name;  /* string or code object; NULL in an empty slot */
+  gconstpointer file;
+  guint64 line_bits;
+  guint32 func;
+} KeySlot;
+
 typedef struct {
   const PyroLoadContext *ctx;
   PyroProfile *profile;
-  GHashTable *func_of_key;  /* items of a key tuple -> func id + 1 */
+  KeySlot *keys;            /* open addressing, power-of-two size */
+  gsize n_keys_slots;
+  gsize n_keys;
   GArray *stats_row;        /* func -> index into func_stats, PYRO_NONE */
   GArray *edge_stamp;       /* func -> 1 + index of the entry that last added an edge from it */
   GArray *edge_index;       /* func -> index into call_edges of that edge */
   GArray *module_of_file;   /* file string id -> module string id, PYRO_NONE */
+  const char *last_file;    /* the file text of the previous key, most often shared */
+  guint32 last_file_len;
+  guint32 last_file_id;
 } PstatsReader;
 
 static const char *const pstats_extensions[] = { "prof", "pstats", "cprof", NULL };
@@ -156,20 +171,52 @@ module_for_file (PstatsReader *r, guint32 file_id)
   return *slot;
 }
 
+static gsize
+key_hash (gconstpointer name, gconstpointer file, guint64 line_bits)
+{
+  guint64 h = (guint64) (guintptr) name * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+  h ^= (guint64) (guintptr) file * G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F);
+  h ^= line_bits * G_GUINT64_CONSTANT (0x165667B19E3779F9);
+  return (gsize) (h ^ (h >> 29));
+}
+
+static KeySlot *
+key_slot (KeySlot *slots, gsize n_slots, gconstpointer name, gconstpointer file,
+          guint64 line_bits)
+{
+  gsize i = key_hash (name, file, line_bits) & (n_slots - 1);
+  while (slots[i].name != NULL
+         && (slots[i].name != name || slots[i].file != file || slots[i].line_bits != line_bits))
+    i = (i + 1) & (n_slots - 1);
+  return &slots[i];
+}
+
+static void
+remember_key (PstatsReader *r, gconstpointer name, gconstpointer file, guint64 line_bits,
+              guint32 func)
+{
+  if ((r->n_keys + 1) * 2 > r->n_keys_slots)
+    {
+      gsize n = MAX (1024, r->n_keys_slots * 2);
+      KeySlot *slots = g_new0 (KeySlot, n);
+      for (gsize i = 0; i < r->n_keys_slots; i++)
+        if (r->keys[i].name != NULL)
+          *key_slot (slots, n, r->keys[i].name, r->keys[i].file, r->keys[i].line_bits)
+            = r->keys[i];
+      g_free (r->keys);
+      r->keys = slots;
+      r->n_keys_slots = n;
+    }
+  *key_slot (r->keys, r->n_keys_slots, name, file, line_bits)
+    = (KeySlot) { name, file, line_bits, func };
+  r->n_keys++;
+}
+
 /* A key (file, line, name); the `profile` module names its entry point by
  * the code object it ran. */
 static gboolean
 key_func (PstatsReader *r, const PyroMarshalValue *key, guint32 *out, GError **error)
 {
-  /* References to one key tuple share its items. */
-  gpointer cached = key->type == PYRO_MARSHAL_TUPLE
-                    ? g_hash_table_lookup (r->func_of_key, key->items) : NULL;
-  if (cached != NULL)
-    {
-      *out = GPOINTER_TO_UINT (cached) - 1;
-      return TRUE;
-    }
-
   double line;
   if (key->type != PYRO_MARSHAL_TUPLE || key->len != 3 || !is_text (&key->items[0])
       || !pyro_marshal_number (&key->items[1], &line)
@@ -184,7 +231,28 @@ key_func (PstatsReader *r, const PyroMarshalValue *key, guint32 *out, GError **e
 
   PyroProfile *p = r->profile;
   const PyroMarshalValue *file = &key->items[0], *name = &key->items[2];
-  guint32 file_id = intern_text (p, file);
+  gconstpointer name_id_ptr = name->type == PYRO_MARSHAL_CODE ? (gconstpointer) name->code
+                                                              : (gconstpointer) name->str;
+  guint64 line_bits;
+  memcpy (&line_bits, &line, sizeof line_bits);
+  if (r->keys != NULL)
+    {
+      const KeySlot *slot = key_slot (r->keys, r->n_keys_slots, name_id_ptr, file->str,
+                                      line_bits);
+      if (slot->name != NULL)
+        {
+          *out = slot->func;
+          return TRUE;
+        }
+    }
+
+  if (file->str != r->last_file || file->len != r->last_file_len)
+    {
+      r->last_file = file->str;
+      r->last_file_len = file->len;
+      r->last_file_id = intern_text (p, file);
+    }
+  guint32 file_id = r->last_file_id;
   guint32 name_id;
   if (name->type == PYRO_MARSHAL_CODE)
     {
@@ -211,7 +279,7 @@ key_func (PstatsReader *r, const PyroMarshalValue *key, guint32 *out, GError **e
   guint32 func = pyro_profile_add_func (p, name_id, file_id, line_of (line), module_id,
                                         builtin ? PYRO_FUNC_OTHER : PYRO_FUNC_PYTHON);
   ensure_func_slots (r, func);
-  g_hash_table_insert (r->func_of_key, (gpointer) key->items, GUINT_TO_POINTER (func + 1));
+  remember_key (r, name_id_ptr, file->str, line_bits, func);
   *out = func;
   return TRUE;
 }
@@ -355,7 +423,6 @@ pstats_load (const PyroLoadContext *ctx, GError **error)
   PstatsReader r = {
     .ctx = ctx,
     .profile = profile,
-    .func_of_key = g_hash_table_new (g_direct_hash, g_direct_equal),
     .stats_row = g_array_new (FALSE, FALSE, sizeof (guint32)),
     .edge_stamp = g_array_new (FALSE, FALSE, sizeof (guint32)),
     .edge_index = g_array_new (FALSE, FALSE, sizeof (guint32)),
@@ -369,7 +436,7 @@ pstats_load (const PyroLoadContext *ctx, GError **error)
         ok = pyro_format_step (ctx, key->offset, error);
       ok = ok && read_entry (&r, i, key, &root->items[2 * i + 1], error);
     }
-  g_hash_table_unref (r.func_of_key);
+  g_free (r.keys);
   g_array_unref (r.stats_row);
   g_array_unref (r.edge_stamp);
   g_array_unref (r.edge_index);
