@@ -191,7 +191,6 @@ read_evented (SpeedscopeReader *r, JsonObject *object, guint index, guint32 thre
   for (guint i = 0; i < json_array_get_length (events); i++)
     {
       JsonNode *node = json_array_get_element (events, i);
-      g_autofree char *where = g_strdup_printf ("profiles[%u].events[%u]", index, i);
       JsonObject *event = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       const char *type = event ? pyro_json_get_string (event, "type") : NULL;
       double at;
@@ -200,6 +199,7 @@ read_evented (SpeedscopeReader *r, JsonObject *object, guint index, guint32 thre
           || !pyro_json_get_number (event, "at", &at)
           || !frame_index (r, json_object_get_member (event, "frame"), &f))
         {
+          g_autofree char *where = g_strdup_printf ("profiles[%u].events[%u]", index, i);
           pyro_json_set_error (error, r->ctx, where,
                                "expected {\"type\": \"O\" or \"C\", \"at\": number, \"frame\": index below %u}",
                                r->n_frames);
@@ -207,6 +207,7 @@ read_evented (SpeedscopeReader *r, JsonObject *object, guint index, guint32 thre
         }
       if (at < last)
         {
+          g_autofree char *where = g_strdup_printf ("profiles[%u].events[%u]", index, i);
           pyro_json_set_error (error, r->ctx, where,
                                "events must be in time order: \"at\" %g comes after %g", at, last);
           return FALSE;
@@ -227,9 +228,13 @@ read_evented (SpeedscopeReader *r, JsonObject *object, guint index, guint32 thre
         {
           if (r->open->len == 0 || g_array_index (r->open, guint, r->open->len - 1) != f)
             {
-              pyro_json_set_error (error, r->ctx, where,
-                                   "closes frame %u, but the innermost open frame is %s", f,
-                                   r->open->len ? "another one" : "none");
+              g_autofree char *where = g_strdup_printf ("profiles[%u].events[%u]", index, i);
+              if (r->open->len == 0)
+                pyro_json_set_error (error, r->ctx, where, "closes frame %u, but no frame is open", f);
+              else
+                pyro_json_set_error (error, r->ctx, where,
+                                     "closes frame %u, but the innermost open frame is %u", f,
+                                     g_array_index (r->open, guint, r->open->len - 1));
               return FALSE;
             }
           g_array_set_size (r->stack, r->stack->len - 1);
