@@ -24,15 +24,22 @@ typedef struct {
 
 static const char *const chrome_extensions[] = { "trace", NULL };
 
+/* Ids and times come from the file: keep their conversions defined. */
+static gint64
+to_i64 (double v)
+{
+  return (gint64) CLAMP (v, -9.2e18, 9.2e18);
+}
+
 static guint32
 thread_for (ChromeReader *r, double pid, double tid)
 {
-  guint64 key = ((guint64) (guint32) (gint64) pid << 32) | (guint32) (gint64) tid;
+  guint64 key = ((guint64) (guint32) to_i64 (pid) << 32) | (guint32) to_i64 (tid);
   gpointer found = g_hash_table_lookup (r->threads, &key);
   if (found != NULL)
     return GPOINTER_TO_UINT (found) - 1;
-  guint32 thread = pyro_profile_add_thread (r->profile, (guint32) (gint64) pid,
-                                            (guint32) (gint64) tid, NULL, NULL);
+  guint32 thread = pyro_profile_add_thread (r->profile, (guint32) to_i64 (pid),
+                                            (guint32) to_i64 (tid), NULL, NULL);
   g_hash_table_insert (r->threads, g_memdup2 (&key, sizeof key), GUINT_TO_POINTER (thread + 1));
   return thread;
 }
@@ -90,7 +97,7 @@ read_metadata_event (ChromeReader *r, JsonObject *event, const char *name, doubl
       for (guint i = 0; i < r->profile->threads->len; i++)
         {
           PyroThread *t = &g_array_index (r->profile->threads, PyroThread, i);
-          if (t->pid == (guint32) (gint64) pid)
+          if (t->pid == (guint32) to_i64 (pid))
             t->process_name = id;
         }
     }
@@ -113,14 +120,14 @@ read_counter_event (ChromeReader *r, JsonObject *event, const char *name, double
       g_autofree char *series = g_list_length (members) > 1
                                   ? g_strdup_printf ("%s %s", name, (const char *) l->data)
                                   : g_strdup (name);
-      g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT " %s", (gint64) pid, series);
+      g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT " %s", to_i64 (pid), series);
       PyroCounter *counter = g_hash_table_lookup (r->counters, key);
       if (counter == NULL)
         {
           counter = pyro_profile_add_counter (r->profile, series, "");
           g_hash_table_insert (r->counters, g_steal_pointer (&key), counter);
         }
-      pyro_counter_append (counter, (gint64) (ts * 1e3), value);
+      pyro_counter_append (counter, to_i64 (ts * 1e3), value);
     }
 }
 
@@ -229,7 +236,7 @@ build_samples (ChromeReader *r)
       if (i == 0 || e[-1].thread != e->thread)
         g_array_set_size (stack, 0);
       else if (stack->len > 0 && e->ts > e[-1].ts)
-        pyro_profile_add_sample (r->profile, (gint64) (e[-1].ts * 1e3),
+        pyro_profile_add_sample (r->profile, to_i64 (e[-1].ts * 1e3),
                                  g_array_index (stack, guint32, stack->len - 1), e->thread,
                                  (e->ts - e[-1].ts) * 1e-6);
       if (e->begin)

@@ -2,6 +2,7 @@
 #include "lprof.h"
 #include "pickle.h"
 
+#include <math.h>
 #include <string.h>
 
 typedef struct {
@@ -42,7 +43,8 @@ walk_timings (const PyroLoadContext *ctx, PyroPickle *pickle, LineFunc func, gpo
   PyroPickleValue *timings = pyro_pickle_dict_get (state, "timings");
   double unit;
   if (timings == NULL || timings->type != PYRO_PICKLE_DICT
-      || !pyro_pickle_number (pyro_pickle_dict_get (state, "unit"), &unit) || !(unit > 0))
+      || !pyro_pickle_number (pyro_pickle_dict_get (state, "unit"), &unit) || !(unit > 0)
+      || !isfinite (unit))
     return bad (ctx, state ? state : root, error,
                 "a line_profiler LineStats holding {'timings': {...}, 'unit': seconds}");
 
@@ -68,7 +70,8 @@ walk_timings (const PyroLoadContext *ctx, PyroPickle *pickle, LineFunc func, gpo
           if (t->type != PYRO_PICKLE_TUPLE || pyro_pickle_len (t) != 3
               || !whole_number (pyro_pickle_item (t, 0), G_MAXUINT32, &line)
               || !whole_number (pyro_pickle_item (t, 1), 1e18, &hits)
-              || !pyro_pickle_number (pyro_pickle_item (t, 2), &time) || !(time >= 0))
+              || !pyro_pickle_number (pyro_pickle_item (t, 2), &time) || !(time >= 0)
+              || !isfinite (time * unit))
             return bad (ctx, t, error, "a (line, hits, time) tuple of non-negative numbers");
           entry.line = (guint32) line;
           entry.hits = (guint64) hits;
