@@ -71,7 +71,13 @@ pyro_line_costs_new (const PyroProfile *profile, const char *file,
   guint32 file_id = find_file (profile, file, error);
   if (file_id == PYRO_NONE)
     return NULL;
+  return pyro_line_costs_new_for_file_id (profile, file_id, selection);
+}
 
+PyroLineCosts *
+pyro_line_costs_new_for_file_id (const PyroProfile *profile, guint32 file_id,
+                                 const PyroSelection *selection)
+{
   guint n_stacks = pyro_profile_n_stacks (profile);
   guint n_frames = pyro_profile_n_frames (profile);
   const guint32 *parent = (const guint32 *) profile->stack_parent->data;
@@ -164,4 +170,17 @@ pyro_line_costs_lookup (const PyroLineCosts *self, guint32 line)
         hi = mid;
     }
   return NULL;
+}
+
+const PyroLineCost *
+pyro_line_costs_hottest (const PyroLineCosts *self)
+{
+  const PyroLineCost *best = NULL;
+  for (guint i = 0; i < self->lines->len; i++)
+    {
+      const PyroLineCost *c = &g_array_index (self->lines, PyroLineCost, i);
+      if (best == NULL || c->self > best->self || (c->self == best->self && c->total > best->total))
+        best = c;
+    }
+  return best;
 }

@@ -38,9 +38,17 @@ typedef struct {
  * Caller owns the result. */
 PyroLineCosts *pyro_line_costs_new (const PyroProfile *profile, const char *file,
                                     const PyroSelection *selection, GError **error);
+/* The costs of the file with string id @file_id (a func_file value); lines
+ * of every function in that file count, inlined callees included.  Never
+ * fails: a file without sampled lines gives an empty table. */
+PyroLineCosts *pyro_line_costs_new_for_file_id (const PyroProfile *profile, guint32 file_id,
+                                                const PyroSelection *selection);
 void           pyro_line_costs_free (PyroLineCosts *self);
 /* Cost of @line, or NULL when it has none. */
 const PyroLineCost *pyro_line_costs_lookup (const PyroLineCosts *self, guint32 line);
+/* The line with the most self weight (total breaks ties), or NULL when the
+ * table is empty. */
+const PyroLineCost *pyro_line_costs_hottest (const PyroLineCosts *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PyroLineCosts, pyro_line_costs_free)
 
