@@ -380,6 +380,30 @@ pyro_document_push_transform (PyroDocument *self, PyroTransformKind kind, guint3
 }
 
 void
+pyro_document_set_range (PyroDocument *self, gint64 start, gint64 end)
+{
+  g_return_if_fail (PYRO_IS_DOCUMENT (self));
+  if (self->profile == NULL || end <= start
+      || (self->selection->has_range && self->selection->range_start == start
+          && self->selection->range_end == end))
+    return;
+  remember (self);
+  pyro_selection_set_range (self->selection, start, end);
+  recompute (self);
+}
+
+void
+pyro_document_clear_range (PyroDocument *self)
+{
+  g_return_if_fail (PYRO_IS_DOCUMENT (self));
+  if (self->profile == NULL || !self->selection->has_range)
+    return;
+  remember (self);
+  pyro_selection_clear_range (self->selection);
+  recompute (self);
+}
+
+void
 pyro_document_set_inverted (PyroDocument *self, gboolean inverted)
 {
   g_return_if_fail (PYRO_IS_DOCUMENT (self));

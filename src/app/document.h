@@ -50,6 +50,10 @@ gboolean          pyro_document_get_busy (PyroDocument *self);
 
 void              pyro_document_push_transform (PyroDocument *self, PyroTransformKind kind,
                                                 guint32 func);
+/* Restricts every view to the samples in [@start, @end) (ns); undoable. */
+void              pyro_document_set_range (PyroDocument *self, gint64 start, gint64 end);
+/* Shows the whole time again; undoable. */
+void              pyro_document_clear_range (PyroDocument *self);
 void              pyro_document_set_inverted (PyroDocument *self, gboolean inverted);
 gboolean          pyro_document_get_inverted (PyroDocument *self);
 /* Undoes the last change of the selection; FALSE when there is none. */
