@@ -110,6 +110,7 @@ typedef struct {
   guint64 round_limit;          /* max time seen at the previous FINISHED_ROUND */
   guint64 max_time;
   guint64 seq;
+  gsize released;               /* bytes of the mapped file given back to the kernel */
 
   /* COMPRESSED records form one zstd stream */
   ZSTD_DCtx *zstd;

@@ -496,6 +496,29 @@ enqueue (PerfReader *r, const Record *rec, guint32 type)
   g_array_append_val (r->queue, e);
 }
 
+/* Gives back the pages of the mapped file before @upto that no queued record
+ * points into: a big file is read once, and its pages need not stay in
+ * memory (peak RSS then stays well below the file's size). */
+static void
+release_pages (PerfReader *r, const guint8 *upto)
+{
+  for (guint i = 0; i < r->queue->len; i++)
+    {
+      const QueuedRecord *e = &g_array_index (r->queue, QueuedRecord, i);
+      if (!e->compressed && e->data < upto)
+        upto = e->data;
+    }
+  gsize page = 4096;
+  gsize end = (gsize) (upto - r->ctx->data);
+  gsize base = (gsize) r->ctx->data % page;
+  /* page-aligned addresses: [data - base + released, data - base + end) */
+  gsize from = r->released, to = (end + base) / page * page;
+  if (to <= from + (1 << 20))
+    return;
+  madvise ((void *) (r->ctx->data - base + from), to - from, MADV_DONTNEED);
+  r->released = to;
+}
+
 /* Queues, handles at once, or flushes a round. */
 static gboolean
 dispatch (const Record *rec, gsize *extra, GError **error)
@@ -512,7 +535,11 @@ dispatch (const Record *rec, gsize *extra, GError **error)
     {
       guint64 limit = r->round_limit;
       r->round_limit = r->max_time;
-      return flush_queue (r, limit, error);
+      if (!flush_queue (r, limit, error))
+        return FALSE;
+      if (!rec->compressed)
+        release_pages (r, rec->rec);
+      return TRUE;
     }
   return on_record (rec, extra, error);
 }

@@ -286,6 +286,30 @@ pyro_elf_module_resolve (PyroElfModule *self, guint64 vaddr, GStringChunk *strin
     }
   free (scopes);
 
+  /* No symbol covers the address (a stripped library's internal function):
+   * the call-frame info still knows where the function starts, so samples
+   * of one function stay together under "module+0xstart". */
+  if (n == 0 && sym_name == NULL)
+    {
+      Dwarf_Addr cfi_bias = 0;
+      Dwarf_CFI *cfi = dwfl_module_eh_cfi (self->module, &cfi_bias);
+      if (cfi == NULL)
+        cfi = dwfl_module_dwarf_cfi (self->module, &cfi_bias);
+      Dwarf_Frame *frame = NULL;
+      Dwarf_Addr start, end;
+      if (cfi != NULL && dwarf_cfi_addrframe (cfi, vaddr - cfi_bias, &frame) == 0
+          && dwarf_frame_info (frame, &start, &end, NULL) >= 0)
+        {
+          g_autofree char *base = g_path_get_basename (self->path);
+          g_autofree char *name = g_strdup_printf ("%s+0x%" G_GINT64_MODIFIER "x", base,
+                                                   (guint64) (start + cfi_bias));
+          PyroElfFrame *f = &out[n++];
+          memset (f, 0, sizeof *f);
+          f->function = g_string_chunk_insert_const (strings, name);
+        }
+      free (frame);
+    }
+
   /* An inline chain that never reached its subprogram still needs the outer function. */
   if ((n == 0 || out[n - 1].inlined) && sym_name != NULL && n < max)
     {

@@ -10,7 +10,7 @@ typedef struct {
 } KernelSymbol;
 
 struct _PyroKernelSymbols {
-  GStringChunk *strings;
+  char *text;      /* the file; names point into it */
   GArray *symbols; /* KernelSymbol, by address */
 };
 
@@ -21,6 +21,8 @@ compare_symbols (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
+static const char kernel_module[] = "[kernel.kallsyms]";
+
 PyroKernelSymbols *
 pyro_kernel_symbols_load (const char *path, GError **error)
 {
@@ -29,9 +31,7 @@ pyro_kernel_symbols_load (const char *path, GError **error)
     return NULL;
 
   PyroKernelSymbols *self = g_new0 (PyroKernelSymbols, 1);
-  self->strings = g_string_chunk_new (1 << 16);
-  self->symbols = g_array_new (FALSE, FALSE, sizeof (KernelSymbol));
-  const char *kernel = g_string_chunk_insert_const (self->strings, "[kernel.kallsyms]");
+  self->symbols = g_array_sized_new (FALSE, FALSE, sizeof (KernelSymbol), 1 << 16);
 
   /* Lines: "ffffffff81000000 T _stext" or "... t name\t[module]". */
   for (char *line = text, *next; line != NULL && *line; line = next)
@@ -48,17 +48,18 @@ pyro_kernel_symbols_load (const char *path, GError **error)
         continue;
       char *name = end + 3;
       char *tab = strchr (name, '\t');
-      const char *module = kernel;
+      const char *module = kernel_module;
       if (tab != NULL)
         {
           *tab = '\0';
-          module = g_string_chunk_insert_const (self->strings, g_strstrip (tab + 1));
+          module = g_strstrip (tab + 1);
         }
       if (address == 0)
         continue;
-      KernelSymbol sym = { address, g_string_chunk_insert (self->strings, name), module };
+      KernelSymbol sym = { address, name, module };
       g_array_append_val (self->symbols, sym);
     }
+  self->text = g_steal_pointer (&text);
   if (self->symbols->len == 0)
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
@@ -75,7 +76,7 @@ pyro_kernel_symbols_free (PyroKernelSymbols *self)
 {
   if (self == NULL)
     return;
-  g_string_chunk_free (self->strings);
+  g_free (self->text);
   g_array_unref (self->symbols);
   g_free (self);
 }

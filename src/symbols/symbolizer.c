@@ -191,6 +191,9 @@ pyro_symbolizer_module_elf (Module *module)
 static gboolean
 is_pseudo_path (const char *path)
 {
+  /* The vdso has a build id: perf keeps its image in the build-id cache. */
+  if (g_str_equal (path, "[vdso]"))
+    return FALSE;
   return path[0] != '/' || g_str_has_prefix (path, "//anon") || g_str_has_prefix (path, "/memfd:")
          || g_str_has_prefix (path, "/dev/zero") || g_str_has_prefix (path, "/SYSV");
 }
@@ -255,10 +258,13 @@ pyro_symbolizer_resolve (PyroSymbolizer *self, guint32 pid, guint64 address,
           out->module = g_string_chunk_insert_const (self->strings, "[jit]");
           return 1;
         }
-      if (map == NULL)
-        return unknown_frame (self, "[unknown]", NULL, address, NULL, out);
-      return unknown_frame (self, map->module->name, map->module->path, address - map->start,
-                            NULL, out);
+      /* Outside every file: a broken frame-pointer chain gives stack and
+       * heap addresses.  One name per region, not one per address. */
+      memset (out, 0, sizeof *out);
+      out->function = map != NULL ? map->module->name
+                                  : g_string_chunk_insert_const (self->strings, "[unknown]");
+      out->module = map != NULL ? map->module->path : NULL;
+      return 1;
     }
 
   Module *module = map->module;
@@ -338,12 +344,27 @@ pyro_symbolizer_resolve_kernel (PyroSymbolizer *self, guint64 address, PyroSymbo
   if (!self->kernel_loaded)
     {
       self->kernel_loaded = TRUE;
+      /* perf record keeps the recorded kernel's symbols in its build-id
+       * cache: exact for that kernel, and far faster to read than
+       * /proc/kallsyms, which the kernel formats line by line. */
       if (self->kernel_build_id != NULL)
+        {
+          gsize len;
+          const guint8 *bid = g_bytes_get_data (self->kernel_build_id, &len);
+          GString *hex = g_string_new (NULL);
+          for (gsize i = 0; i < len && i < 20; i++)
+            g_string_append_printf (hex, "%02x", bid[i]);
+          g_autofree char *hex_text = g_string_free (hex, FALSE);
+          g_autofree char *cached = g_build_filename (g_get_home_dir (), ".debug", "[kernel.kallsyms]",
+                                                      hex_text, "kallsyms", NULL);
+          self->kernel = pyro_kernel_symbols_load (cached, NULL);
+        }
+      if (self->kernel == NULL && self->kernel_build_id != NULL)
         {
           g_autoptr (GBytes) running = pyro_kernel_build_id ();
           self->kernel_mismatch = running != NULL && !same_build_id (self->kernel_build_id, running);
         }
-      if (!self->kernel_mismatch)
+      if (self->kernel == NULL && !self->kernel_mismatch)
         self->kernel = pyro_kernel_symbols_load ("/proc/kallsyms", NULL);
     }
   const char *name, *module;
