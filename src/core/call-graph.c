@@ -229,7 +229,8 @@ pyro_call_graph_new_exact (PyroProfile *profile)
       const PyroCallEdge *ce = &g_array_index (profile->call_edges, PyroCallEdge, i);
       if (ce->caller >= n_funcs || ce->callee >= n_funcs)
         continue;
-      RawEdge *e = &g_array_index (b.edges, RawEdge, builder_edge (&b, ce->caller, ce->callee));
+      guint32 index = builder_edge (&b, ce->caller, ce->callee);
+      RawEdge *e = &g_array_index (b.edges, RawEdge, index);
       e->weight += ce->cum_time;
       e->calls = MAX (e->calls, 0) + ce->total_calls;
     }
