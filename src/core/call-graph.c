@@ -108,7 +108,7 @@ index_adjacency (PyroCallGraph *g, gboolean outgoing, guint32 **start_out, guint
 static PyroCallGraph *
 builder_finish (Builder *b, gboolean exact, double grand_total)
 {
-  PyroCallGraph *g = g_new0 (PyroCallGraph, 1);
+  PyroCallGraph *g = g_atomic_rc_box_new0 (PyroCallGraph);
   g->profile = pyro_profile_ref (b->profile);
   g->exact = exact;
   g->grand_total = grand_total;
@@ -262,11 +262,16 @@ pyro_call_graph_new (PyroProfile *profile, const PyroSelection *selection,
   return pyro_call_graph_new_from_tree (tree);
 }
 
-void
-pyro_call_graph_free (PyroCallGraph *self)
+PyroCallGraph *
+pyro_call_graph_ref (PyroCallGraph *self)
 {
-  if (self == NULL)
-    return;
+  return g_atomic_rc_box_acquire (self);
+}
+
+static void
+call_graph_clear (gpointer data)
+{
+  PyroCallGraph *self = data;
   pyro_profile_unref (self->profile);
   g_array_unref (self->nodes);
   g_array_unref (self->edges);
@@ -275,7 +280,13 @@ pyro_call_graph_free (PyroCallGraph *self)
   g_free (self->out_edges);
   g_free (self->in_start);
   g_free (self->in_edges);
-  g_free (self);
+}
+
+void
+pyro_call_graph_unref (PyroCallGraph *self)
+{
+  if (self != NULL)
+    g_atomic_rc_box_release_full (self, call_graph_clear);
 }
 
 guint32

@@ -55,7 +55,9 @@ PyroCallGraph *pyro_call_graph_new (PyroProfile *profile, const PyroSelection *s
 PyroCallGraph *pyro_call_graph_new_from_tree (const PyroCallTree *tree);
 /* The exact graph of a profile with call stats.  Caller owns. */
 PyroCallGraph *pyro_call_graph_new_exact (PyroProfile *profile);
-void           pyro_call_graph_free (PyroCallGraph *self);
+/* Graphs are immutable once built and shared between threads by reference. */
+PyroCallGraph *pyro_call_graph_ref (PyroCallGraph *self);
+void           pyro_call_graph_unref (PyroCallGraph *self);
 
 static inline const PyroCallGraphNode *
 pyro_call_graph_node (const PyroCallGraph *self, guint32 node)
@@ -97,7 +99,7 @@ PyroCallGraphSubset *pyro_call_graph_prune (const PyroCallGraph *self,
                                             const PyroCallGraphFilter *filter);
 void pyro_call_graph_subset_free (PyroCallGraphSubset *self);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PyroCallGraph, pyro_call_graph_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PyroCallGraph, pyro_call_graph_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PyroCallGraphSubset, pyro_call_graph_subset_free)
 
 G_END_DECLS
