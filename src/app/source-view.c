@@ -1,0 +1,1007 @@
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "source-view.h"
+#include "application.h"
+#include "render/weight-format.h"
+
+#define HOT_CATEGORY "pyro-hot"
+#define PATH_MAPS_KEY "source-path-maps"
+/* Larger files are not source code a person reads line by line. */
+#define MAX_SOURCE_BYTES (64 * 1024 * 1024)
+/* A line is hot when its self cost is at least this share of the selection. */
+#define HOT_SHARE 0.005
+
+/* The cost gutter: one renderer drawing the heat bar and four numbers. */
+
+#define PYRO_TYPE_COST_GUTTER (pyro_cost_gutter_get_type ())
+G_DECLARE_FINAL_TYPE (PyroCostGutter, pyro_cost_gutter, PYRO, COST_GUTTER, GtkSourceGutterRenderer)
+
+enum { COL_SELF_SHARE, COL_SELF, COL_TOTAL_SHARE, COL_TOTAL, N_COLS };
+
+struct _PyroCostGutter
+{
+  GtkSourceGutterRenderer parent_instance;
+  PyroSourceView *owner;   /* borrowed: the owner holds the view holding us */
+  int col_width[N_COLS];
+  int width;
+};
+
+G_DEFINE_FINAL_TYPE (PyroCostGutter, pyro_cost_gutter, GTK_SOURCE_TYPE_GUTTER_RENDERER)
+
+struct _PyroSourceView
+{
+  GtkWidget parent_instance;
+
+  GtkWidget *header;
+  GtkWidget *title_label;
+  GtkWidget *status_label;
+  GtkWidget *locate_button;
+  GtkWidget *stack;
+  GtkWidget *empty_label;
+  GtkWidget *scrolled;
+  GtkSourceView *view;
+  GtkSourceBuffer *buffer;
+  PyroCostGutter *gutter;
+
+  PyroDocument *document;
+  guint32 file_id;          /* string id of the shown file, PYRO_NONE when none */
+  guint32 func;             /* the function whose hot line is marked */
+  char *recorded_path;
+  char *local_path;
+  PyroLineCosts *costs;
+  double max_self;
+  double max_total;
+  GArray *row_lines;        /* guint32 source line per buffer row, when listing */
+  guint32 hot_line;
+
+  GCancellable *load_cancellable;
+  gboolean loading;
+  GPtrArray *path_maps;     /* char *: from, to, from, to, … */
+  GtkFileChooserNative *chooser;
+};
+
+G_DEFINE_FINAL_TYPE (PyroSourceView, pyro_source_view, GTK_TYPE_WIDGET)
+
+static const PyroLineCost *
+cost_at_row (PyroSourceView *self, guint row)
+{
+  guint32 line = pyro_source_view_line_at_row (self, row);
+  return line != 0 && self->costs != NULL ? pyro_line_costs_lookup (self->costs, line) : NULL;
+}
+
+static PyroUnit
+weight_unit (PyroSourceView *self)
+{
+  PyroProfile *p = self->document != NULL ? pyro_document_get_profile (self->document) : NULL;
+  return p != NULL ? p->meta.unit : PYRO_UNIT_SAMPLES;
+}
+
+static char *
+format_abs (PyroUnit unit, double value)
+{
+  if (unit == PYRO_UNIT_SAMPLES)
+    return value == floor (value) ? g_strdup_printf ("%.0f", value) : g_strdup_printf ("%.1f", value);
+  return pyro_format_weight (unit, value);
+}
+
+static char *
+format_share (double value, double total)
+{
+  return g_strdup_printf ("%.1f %%", total > 0 ? 100.0 * value / total : 0);
+}
+
+static void
+cost_texts (PyroSourceView *self, const PyroLineCost *cost, char *out[N_COLS])
+{
+  PyroUnit unit = weight_unit (self);
+  double grand = self->costs->grand_total;
+  out[COL_SELF_SHARE] = cost->self > 0 ? format_share (cost->self, grand) : g_strdup ("");
+  out[COL_SELF] = cost->self > 0 ? format_abs (unit, cost->self) : g_strdup ("");
+  out[COL_TOTAL_SHARE] = format_share (cost->total, grand);
+  out[COL_TOTAL] = format_abs (unit, cost->total);
+}
+
+/* Pale yellow through orange to red as @t goes 0 … 1. */
+static GdkRGBA
+heat_color (double t, double alpha)
+{
+  t = CLAMP (t, 0, 1);
+  GdkRGBA c;
+  if (t < 0.5)
+    {
+      double u = t / 0.5;
+      c = (GdkRGBA) { 0.98 - 0.02 * u, 0.86 - 0.39 * u, 0.55 - 0.55 * u, alpha };
+    }
+  else
+    {
+      double u = (t - 0.5) / 0.5;
+      c = (GdkRGBA) { 0.96 - 0.16 * u, 0.47 - 0.36 * u, 0.0 + 0.11 * u, alpha };
+    }
+  return c;
+}
+
+static double
+heat_of (PyroSourceView *self, const PyroLineCost *cost)
+{
+  if (self->max_self > 0)
+    return cost->self / self->max_self;
+  return self->max_total > 0 ? cost->total / self->max_total : 0;
+}
+
+#define PAD 6
+#define BAR 5
+
+/* Widths of the four columns from the longest texts of the file. */
+static void
+cost_gutter_update_widths (PyroCostGutter *gutter)
+{
+  PyroSourceView *owner = gutter->owner;
+  int widths[N_COLS] = { 0 };
+  g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (gutter), NULL);
+  for (guint i = 0; owner->costs != NULL && i < owner->costs->lines->len; i++)
+    {
+      char *texts[N_COLS];
+      cost_texts (owner, &g_array_index (owner->costs->lines, PyroLineCost, i), texts);
+      for (int c = 0; c < N_COLS; c++)
+        {
+          int w, h;
+          pango_layout_set_text (layout, texts[c], -1);
+          pango_layout_get_pixel_size (layout, &w, &h);
+          widths[c] = MAX (widths[c], w);
+          g_free (texts[c]);
+        }
+    }
+  int total = BAR + PAD;
+  for (int c = 0; c < N_COLS; c++)
+    total += widths[c] + (c == COL_TOTAL_SHARE ? 2 * PAD : PAD);
+  memcpy (gutter->col_width, widths, sizeof widths);
+  if (owner->costs == NULL || owner->costs->lines->len == 0)
+    total = 0;
+  if (total != gutter->width)
+    {
+      gutter->width = total;
+      gtk_widget_queue_resize (GTK_WIDGET (gutter));
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (gutter));
+}
+
+static void
+cost_gutter_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
+                     int *minimum, int *natural, int *minimum_baseline, int *natural_baseline)
+{
+  PyroCostGutter *self = PYRO_COST_GUTTER (widget);
+  *minimum = *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? self->width : 0;
+  *minimum_baseline = *natural_baseline = -1;
+}
+
+static GdkRGBA
+foreground (GtkWidget *widget)
+{
+  GdkRGBA fg;
+#if GTK_CHECK_VERSION(4, 10, 0)
+  gtk_widget_get_color (widget, &fg);
+#else
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+#endif
+  return fg;
+}
+
+static void
+cost_gutter_snapshot_line (GtkSourceGutterRenderer *renderer, GtkSnapshot *snapshot,
+                           GtkSourceGutterLines *lines, guint line)
+{
+  PyroCostGutter *self = PYRO_COST_GUTTER (renderer);
+  PyroSourceView *owner = self->owner;
+  const PyroLineCost *cost = cost_at_row (owner, line);
+  if (cost == NULL || self->width == 0)
+    return;
+
+  int y, height;
+  gtk_source_gutter_lines_get_line_yrange (lines, line, GTK_SOURCE_GUTTER_RENDERER_ALIGNMENT_MODE_CELL,
+                                           &y, &height);
+  double heat = heat_of (owner, cost);
+  GdkRGBA tint = heat_color (heat, 0.08 + 0.30 * heat);
+  gtk_snapshot_append_color (snapshot, &tint, &GRAPHENE_RECT_INIT (0, y, self->width, height));
+  GdkRGBA bar = heat_color (heat, 1);
+  gtk_snapshot_append_color (snapshot, &bar, &GRAPHENE_RECT_INIT (0, y, BAR, height));
+
+  GdkRGBA fg = foreground (GTK_WIDGET (renderer));
+  fg.alpha *= cost->self > 0 ? 0.95 : 0.6;
+  char *texts[N_COLS];
+  cost_texts (owner, cost, texts);
+  g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (renderer), NULL);
+  double x = BAR + PAD;
+  for (int c = 0; c < N_COLS; c++)
+    {
+      int w, h;
+      pango_layout_set_text (layout, texts[c], -1);
+      pango_layout_get_pixel_size (layout, &w, &h);
+      gtk_snapshot_save (snapshot);
+      /* numbers right-aligned in their column */
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + self->col_width[c] - w,
+                                                              y + (height - h) / 2.0));
+      gtk_snapshot_append_layout (snapshot, layout, &fg);
+      gtk_snapshot_restore (snapshot);
+      x += self->col_width[c] + (c == COL_TOTAL_SHARE ? 2 * PAD : PAD);
+      g_free (texts[c]);
+    }
+}
+
+static void
+pyro_cost_gutter_class_init (PyroCostGutterClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkSourceGutterRendererClass *renderer_class = GTK_SOURCE_GUTTER_RENDERER_CLASS (klass);
+  widget_class->measure = cost_gutter_measure;
+  renderer_class->snapshot_line = cost_gutter_snapshot_line;
+}
+
+static void
+pyro_cost_gutter_init (PyroCostGutter *self)
+{
+  gtk_widget_add_css_class (GTK_WIDGET (self), "numeric");
+}
+
+/* Source view */
+
+static guint
+n_rows (PyroSourceView *self)
+{
+  return (guint) gtk_text_buffer_get_line_count (GTK_TEXT_BUFFER (self->buffer));
+}
+
+guint32
+pyro_source_view_line_at_row (PyroSourceView *self, guint row)
+{
+  g_return_val_if_fail (PYRO_IS_SOURCE_VIEW (self), 0);
+  if (self->file_id == PYRO_NONE || self->loading)
+    return 0;
+  if (self->row_lines != NULL)
+    return row < self->row_lines->len ? g_array_index (self->row_lines, guint32, row) : 0;
+  return self->local_path != NULL ? row + 1 : 0;
+}
+
+static gboolean
+row_of_line (PyroSourceView *self, guint32 line, guint *row)
+{
+  if (self->row_lines == NULL)
+    {
+      *row = line - 1;
+      return line > 0 && line <= n_rows (self);
+    }
+  for (guint r = 0; r < self->row_lines->len; r++)
+    if (g_array_index (self->row_lines, guint32, r) == line)
+      {
+        *row = r;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+recompute_costs (PyroSourceView *self)
+{
+  g_clear_pointer (&self->costs, pyro_line_costs_free);
+  self->max_self = self->max_total = 0;
+  PyroProfile *profile = self->document != NULL ? pyro_document_get_profile (self->document) : NULL;
+  if (profile == NULL || self->file_id == PYRO_NONE)
+    return;
+  self->costs = pyro_line_costs_new_for_file_id (profile, self->file_id,
+                                                 pyro_document_get_selection (self->document));
+  for (guint i = 0; i < self->costs->lines->len; i++)
+    {
+      const PyroLineCost *c = &g_array_index (self->costs->lines, PyroLineCost, i);
+      self->max_self = MAX (self->max_self, c->self);
+      self->max_total = MAX (self->max_total, c->total);
+    }
+}
+
+/* The hottest line of self->func, else of the file, else the function's
+ * first line. */
+static guint32
+find_hot_line (PyroSourceView *self)
+{
+  PyroProfile *profile = pyro_document_get_profile (self->document);
+  const PyroLineCost *best = NULL;
+  if (self->costs != NULL && self->func != PYRO_NONE)
+    for (guint f = 0; f < pyro_profile_n_frames (profile); f++)
+      {
+        if (PYRO_COL (profile->frame_func, guint32, f) != self->func)
+          continue;
+        const PyroLineCost *c = pyro_line_costs_lookup (self->costs, PYRO_COL (profile->frame_line, guint32, f));
+        if (c != NULL && (best == NULL || c->self > best->self
+                          || (c->self == best->self && c->total > best->total)))
+          best = c;
+      }
+  if (best == NULL && self->costs != NULL)
+    best = pyro_line_costs_hottest (self->costs);
+  if (best != NULL)
+    return best->line;
+  return self->func != PYRO_NONE ? pyro_profile_func_line (profile, self->func) : 0;
+}
+
+static void
+place_cursor (PyroSourceView *self, guint32 line, gboolean mark)
+{
+  guint row;
+  if (!row_of_line (self, line, &row))
+    return;
+  GtkTextIter iter;
+  gtk_text_buffer_get_iter_at_line (GTK_TEXT_BUFFER (self->buffer), &iter, (int) row);
+  if (mark)
+    {
+      GtkTextIter start, end;
+      gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (self->buffer), &start, &end);
+      gtk_source_buffer_remove_source_marks (self->buffer, &start, &end, HOT_CATEGORY);
+      gtk_source_buffer_create_source_mark (self->buffer, NULL, HOT_CATEGORY, &iter);
+      self->hot_line = line;
+    }
+  gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (self->buffer), &iter);
+  gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self->view),
+                                gtk_text_buffer_get_insert (GTK_TEXT_BUFFER (self->buffer)),
+                                0.0, TRUE, 0.0, 0.35);
+}
+
+static void
+update_header (PyroSourceView *self)
+{
+  if (self->recorded_path == NULL)
+    return;
+  g_autofree char *base = g_path_get_basename (self->recorded_path);
+  gtk_label_set_text (GTK_LABEL (self->title_label), base);
+  gtk_widget_set_tooltip_text (self->title_label,
+                               self->local_path != NULL ? self->local_path : self->recorded_path);
+  g_autofree char *status = NULL;
+  if (self->loading)
+    status = g_strdup (_("Reading…"));
+  else if (self->local_path == NULL)
+    status = g_strdup_printf (_("Source not found at %s: costs by line number"), self->recorded_path);
+  else if (self->costs == NULL || self->costs->lines->len == 0)
+    status = g_strdup (_("No per-line costs in this selection"));
+  else
+    status = g_strdup (_("Self and total per line, share of the selection"));
+  gtk_label_set_text (GTK_LABEL (self->status_label), status);
+  gtk_widget_set_visible (self->locate_button, !self->loading);
+  if (self->local_path == NULL && !self->loading)
+    gtk_widget_add_css_class (self->locate_button, "suggested-action");
+  else
+    gtk_widget_remove_css_class (self->locate_button, "suggested-action");
+}
+
+/* Refreshes numbers after a selection change; @jump moves the cursor to the
+ * hot line of the function. */
+static void
+annotate (PyroSourceView *self, gboolean jump)
+{
+  recompute_costs (self);
+  if (self->local_path == NULL && !self->loading)
+    {
+      /* Without the text, one row per line that has a cost. */
+      g_autoptr (GString) text = g_string_new (NULL);
+      if (self->row_lines == NULL)
+        self->row_lines = g_array_new (FALSE, FALSE, sizeof (guint32));
+      g_array_set_size (self->row_lines, 0);
+      for (guint i = 0; self->costs != NULL && i < self->costs->lines->len; i++)
+        {
+          guint32 line = g_array_index (self->costs->lines, PyroLineCost, i).line;
+          g_array_append_val (self->row_lines, line);
+          g_string_append_printf (text, i == 0 ? _("line %u") : _("\nline %u"), line);
+        }
+      gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), text->str, (int) text->len);
+    }
+  cost_gutter_update_widths (self->gutter);
+  if (!self->loading)
+    {
+      guint32 line = find_hot_line (self);
+      if (jump || self->row_lines != NULL)
+        place_cursor (self, line, TRUE);
+    }
+  update_header (self);
+}
+
+/* Reading the text off the UI thread */
+
+typedef struct {
+  GPtrArray *candidates;   /* char *, in order of preference */
+  char *found;
+  char *contents;
+  gsize length;
+} ReadJob;
+
+static void
+read_job_free (ReadJob *job)
+{
+  g_ptr_array_unref (job->candidates);
+  g_free (job->found);
+  g_free (job->contents);
+  g_free (job);
+}
+
+static void
+read_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ReadJob *job = task_data;
+  for (guint i = 0; i < job->candidates->len && !g_cancellable_is_cancelled (cancellable); i++)
+    {
+      const char *path = g_ptr_array_index (job->candidates, i);
+      GStatBuf st;
+      if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > MAX_SOURCE_BYTES)
+        continue;
+      if (!g_file_get_contents (path, &job->contents, &job->length, NULL))
+        continue;
+      job->found = g_strdup (path);
+      break;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static char *
+apply_map (const char *path, const char *from, const char *to)
+{
+  gsize n = strlen (from);
+  if (n == 0)
+    return g_path_is_absolute (path) ? NULL : g_build_filename (to, path, NULL);
+  if (strcmp (path, from) == 0)
+    return g_strdup (to);
+  if (g_str_has_prefix (path, from) && (path[n] == '/' || from[n - 1] == '/'))
+    return g_strconcat (to, path + n, NULL);
+  return NULL;
+}
+
+static GPtrArray *
+candidates_for (PyroSourceView *self, const char *recorded)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  if (g_path_is_absolute (recorded))
+    g_ptr_array_add (out, g_strdup (recorded));
+  else
+    {
+      GFile *trace = pyro_document_get_file (self->document);
+      g_autoptr (GFile) dir = trace != NULL ? g_file_get_parent (trace) : NULL;
+      g_autofree char *dir_path = dir != NULL ? g_file_get_path (dir) : NULL;
+      if (dir_path != NULL)
+        g_ptr_array_add (out, g_build_filename (dir_path, recorded, NULL));
+      g_autofree char *cwd = g_get_current_dir ();
+      g_ptr_array_add (out, g_build_filename (cwd, recorded, NULL));
+    }
+  /* the most recently set mapping first */
+  for (guint i = self->path_maps->len; i >= 2; i -= 2)
+    {
+      char *mapped = apply_map (recorded, g_ptr_array_index (self->path_maps, i - 2),
+                                g_ptr_array_index (self->path_maps, i - 1));
+      if (mapped != NULL)
+        g_ptr_array_insert (out, 0, mapped);
+    }
+  return out;
+}
+
+static void
+read_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PyroSourceView *self = PYRO_SOURCE_VIEW (source);
+  ReadJob *job = g_task_get_task_data (G_TASK (result));
+  if (g_task_had_error (G_TASK (result)) || g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  g_clear_object (&self->load_cancellable);
+  self->loading = FALSE;
+  g_clear_pointer (&self->local_path, g_free);
+  g_clear_pointer (&self->row_lines, g_array_unref);
+
+  GtkSourceLanguage *language = NULL;
+  if (job->found != NULL)
+    {
+      self->local_path = g_strdup (job->found);
+      g_autofree char *text = g_utf8_make_valid (job->contents, (gssize) job->length);
+      gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), text, -1);
+      language = gtk_source_language_manager_guess_language (
+        gtk_source_language_manager_get_default (), job->found, NULL);
+    }
+  gtk_source_buffer_set_language (self->buffer, language);
+  gtk_text_view_set_monospace (GTK_TEXT_VIEW (self->view), TRUE);
+  gtk_source_view_set_show_line_numbers (self->view, job->found != NULL);
+  annotate (self, TRUE);
+  g_object_notify (G_OBJECT (self), "loading");
+}
+
+static void
+load_file (PyroSourceView *self)
+{
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+  self->loading = TRUE;
+  self->hot_line = 0;
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), "", 0);
+  gtk_stack_set_visible_child (GTK_STACK (self->stack), self->scrolled);
+  update_header (self);
+
+  ReadJob *job = g_new0 (ReadJob, 1);
+  job->candidates = candidates_for (self, self->recorded_path);
+  g_autoptr (GTask) task = g_task_new (self, self->load_cancellable, read_done, NULL);
+  g_task_set_source_tag (task, load_file);
+  g_task_set_task_data (task, job, (GDestroyNotify) read_job_free);
+  g_task_run_in_thread (task, read_thread);
+  g_object_notify (G_OBJECT (self), "loading");
+}
+
+static void
+show_nothing (PyroSourceView *self, const char *message)
+{
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->loading = FALSE;
+  self->file_id = PYRO_NONE;
+  self->hot_line = 0;
+  g_clear_pointer (&self->recorded_path, g_free);
+  g_clear_pointer (&self->local_path, g_free);
+  g_clear_pointer (&self->costs, pyro_line_costs_free);
+  g_clear_pointer (&self->row_lines, g_array_unref);
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), "", 0);
+  gtk_label_set_text (GTK_LABEL (self->empty_label), message);
+  gtk_stack_set_visible_child (GTK_STACK (self->stack), self->empty_label);
+  gtk_widget_set_visible (self->header, FALSE);
+}
+
+static void
+show_selected (PyroSourceView *self)
+{
+  PyroProfile *profile = pyro_document_get_profile (self->document);
+  guint32 func = pyro_document_get_selected_func (self->document);
+  if (profile == NULL || func == PYRO_NONE)
+    return;
+  self->func = func;
+  guint32 file_id = PYRO_COL (profile->func_file, guint32, func);
+  const char *file = pyro_profile_str (profile, file_id);
+  if (file[0] == '\0')
+    {
+      g_autofree char *message = g_strdup_printf (_("The trace records no source file for %s"),
+                                                  pyro_profile_func_name (profile, func));
+      show_nothing (self, message);
+      return;
+    }
+  gtk_widget_set_visible (self->header, TRUE);
+  if (file_id == self->file_id)
+    {
+      if (!self->loading)
+        place_cursor (self, find_hot_line (self), TRUE);
+      return;
+    }
+  self->file_id = file_id;
+  g_free (self->recorded_path);
+  self->recorded_path = g_strdup (file);
+  recompute_costs (self);
+  load_file (self);
+}
+
+/* Path mappings, remembered per trace */
+
+static GSettings *
+app_settings (PyroSourceView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
+  GSettings *settings = PYRO_IS_APPLICATION (app) ? pyro_application_get_settings (PYRO_APPLICATION (app)) : NULL;
+  if (settings == NULL)
+    return NULL;
+  g_autoptr (GSettingsSchema) schema = NULL;
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  return schema != NULL && g_settings_schema_has_key (schema, PATH_MAPS_KEY) ? settings : NULL;
+}
+
+static char *
+trace_key (PyroSourceView *self)
+{
+  GFile *file = self->document != NULL ? pyro_document_get_file (self->document) : NULL;
+  return file != NULL ? g_file_get_uri (file) : NULL;
+}
+
+static void
+load_path_maps (PyroSourceView *self)
+{
+  g_ptr_array_set_size (self->path_maps, 0);
+  GSettings *settings = app_settings (self);
+  g_autofree char *key = trace_key (self);
+  if (settings == NULL || key == NULL)
+    return;
+  g_autoptr (GVariant) all = g_settings_get_value (settings, PATH_MAPS_KEY);
+  g_autoptr (GVariant) maps = g_variant_lookup_value (all, key, G_VARIANT_TYPE ("a(ss)"));
+  if (maps == NULL)
+    return;
+  GVariantIter iter;
+  const char *from, *to;
+  g_variant_iter_init (&iter, maps);
+  while (g_variant_iter_next (&iter, "(&s&s)", &from, &to))
+    {
+      g_ptr_array_add (self->path_maps, g_strdup (from));
+      g_ptr_array_add (self->path_maps, g_strdup (to));
+    }
+}
+
+static void
+save_path_maps (PyroSourceView *self)
+{
+  GSettings *settings = app_settings (self);
+  g_autofree char *key = trace_key (self);
+  if (settings == NULL || key == NULL)
+    return;
+  g_autoptr (GVariant) old = g_settings_get_value (settings, PATH_MAPS_KEY);
+  GVariantBuilder all;
+  g_variant_builder_init (&all, G_VARIANT_TYPE ("a{sa(ss)}"));
+  GVariantIter iter;
+  const char *trace;
+  GVariant *maps;
+  g_variant_iter_init (&iter, old);
+  while (g_variant_iter_next (&iter, "{&s@a(ss)}", &trace, &maps))
+    {
+      if (strcmp (trace, key) != 0)
+        g_variant_builder_add (&all, "{s@a(ss)}", trace, maps);
+      g_variant_unref (maps);
+    }
+  GVariantBuilder mine;
+  g_variant_builder_init (&mine, G_VARIANT_TYPE ("a(ss)"));
+  for (guint i = 0; i + 1 < self->path_maps->len; i += 2)
+    g_variant_builder_add (&mine, "(ss)", (const char *) g_ptr_array_index (self->path_maps, i),
+                           (const char *) g_ptr_array_index (self->path_maps, i + 1));
+  g_variant_builder_add (&all, "{sa(ss)}", key, &mine);
+  g_settings_set_value (settings, PATH_MAPS_KEY, g_variant_builder_end (&all));
+}
+
+void
+pyro_source_view_add_path_map (PyroSourceView *self, const char *from, const char *to)
+{
+  g_return_if_fail (PYRO_IS_SOURCE_VIEW (self));
+  g_ptr_array_add (self->path_maps, g_strdup (from));
+  g_ptr_array_add (self->path_maps, g_strdup (to));
+  save_path_maps (self);
+  if (self->recorded_path != NULL)
+    load_file (self);
+}
+
+/* The mapping that turns @recorded into @chosen: the folders before the
+ * longest common tail of path components. */
+static void
+derive_map (const char *recorded, const char *chosen, char **from, char **to)
+{
+  g_auto (GStrv) a = g_strsplit (recorded, "/", -1);
+  g_auto (GStrv) b = g_strsplit (chosen, "/", -1);
+  guint na = g_strv_length (a), nb = g_strv_length (b), k = 0;
+  while (k < na && k < nb && strcmp (a[na - 1 - k], b[nb - 1 - k]) == 0 && a[na - 1 - k][0] != '\0')
+    k++;
+  if (k == 0)
+    {
+      *from = g_strdup (recorded);
+      *to = g_strdup (chosen);
+      return;
+    }
+  g_free (a[na - k]);
+  a[na - k] = NULL;
+  g_free (b[nb - k]);
+  b[nb - k] = NULL;
+  *from = g_strjoinv ("/", a);
+  *to = g_strjoinv ("/", b);
+  if ((*to)[0] == '\0')
+    {
+      g_free (*to);
+      *to = g_strdup ("/");
+    }
+}
+
+static void
+chooser_response (GtkNativeDialog *dialog, int response, PyroSourceView *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->recorded_path != NULL)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *chosen = file != NULL ? g_file_get_path (file) : NULL;
+      if (chosen != NULL)
+        {
+          g_autofree char *from = NULL, *to = NULL;
+          derive_map (self->recorded_path, chosen, &from, &to);
+          pyro_source_view_add_path_map (self, from, to);
+        }
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+locate_clicked (PyroSourceView *self)
+{
+  if (self->recorded_path == NULL || self->chooser != NULL)
+    return;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *base = g_path_get_basename (self->recorded_path);
+  g_autofree char *title = g_strdup_printf (_("Locate %s"), base);
+  self->chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Select"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* Document signals */
+
+static void
+state_changed (PyroSourceView *self)
+{
+  show_nothing (self, _("Select a function to see its source"));
+  if (pyro_document_get_state (self->document) == PYRO_DOCUMENT_READY)
+    {
+      load_path_maps (self);
+      show_selected (self);
+    }
+}
+
+static void
+trees_changed (PyroSourceView *self)
+{
+  if (self->file_id != PYRO_NONE)
+    annotate (self, FALSE);
+}
+
+/* Hot lines */
+
+gboolean
+pyro_source_view_next_hot_line (PyroSourceView *self, gboolean backwards)
+{
+  g_return_val_if_fail (PYRO_IS_SOURCE_VIEW (self), FALSE);
+  if (self->costs == NULL || self->costs->lines->len == 0 || self->loading)
+    return FALSE;
+  GtkTextIter cursor;
+  gtk_text_buffer_get_iter_at_mark (GTK_TEXT_BUFFER (self->buffer), &cursor,
+                                    gtk_text_buffer_get_insert (GTK_TEXT_BUFFER (self->buffer)));
+  guint32 current = pyro_source_view_line_at_row (self, (guint) gtk_text_iter_get_line (&cursor));
+  double threshold = HOT_SHARE * self->costs->grand_total;
+  if (self->max_self < threshold)
+    threshold = self->max_self > 0 ? self->max_self : 0;
+  /* lines are sorted by number: the nearest hot line past the cursor, or
+   * the first (last) one when there is none */
+  GArray *lines = self->costs->lines;
+  const PyroLineCost *first = NULL, *last = NULL, *next = NULL, *prev = NULL;
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const PyroLineCost *c = &g_array_index (lines, PyroLineCost, i);
+      if (c->self <= 0 || c->self < threshold)
+        continue;
+      if (first == NULL)
+        first = c;
+      last = c;
+      if (c->line < current)
+        prev = c;
+      else if (c->line > current && next == NULL)
+        next = c;
+    }
+  const PyroLineCost *target = backwards ? (prev != NULL ? prev : last) : (next != NULL ? next : first);
+  if (target == NULL || target->line == current)
+    return FALSE;
+  place_cursor (self, target->line, FALSE);
+  return TRUE;
+}
+
+static gboolean
+hot_line_shortcut (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  return pyro_source_view_next_hot_line (PYRO_SOURCE_VIEW (widget), g_variant_get_boolean (args));
+}
+
+/* Public */
+
+GtkWidget *
+pyro_source_view_new (void)
+{
+  return g_object_new (PYRO_TYPE_SOURCE_VIEW, NULL);
+}
+
+void
+pyro_source_view_set_document (PyroSourceView *self, PyroDocument *document)
+{
+  g_return_if_fail (PYRO_IS_SOURCE_VIEW (self));
+  if (self->document == document)
+    return;
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  g_set_object (&self->document, document);
+  if (document == NULL)
+    {
+      show_nothing (self, "");
+      return;
+    }
+  g_signal_connect_swapped (document, "notify::state", G_CALLBACK (state_changed), self);
+  g_signal_connect_swapped (document, "notify::selected-func", G_CALLBACK (show_selected), self);
+  g_signal_connect_swapped (document, "trees-changed", G_CALLBACK (trees_changed), self);
+  state_changed (self);
+}
+
+GtkSourceView *
+pyro_source_view_get_view (PyroSourceView *self)
+{
+  g_return_val_if_fail (PYRO_IS_SOURCE_VIEW (self), NULL);
+  return self->view;
+}
+
+gboolean
+pyro_source_view_get_loading (PyroSourceView *self)
+{
+  g_return_val_if_fail (PYRO_IS_SOURCE_VIEW (self), FALSE);
+  return self->loading;
+}
+
+const char *
+pyro_source_view_get_recorded_path (PyroSourceView *self)
+{
+  g_return_val_if_fail (PYRO_IS_SOURCE_VIEW (self), NULL);
+  return self->recorded_path;
+}
+
+const char *
+pyro_source_view_get_local_path (PyroSourceView *self)
+{
+  g_return_val_if_fail (PYRO_IS_SOURCE_VIEW (self), NULL);
+  return self->local_path;
+}
+
+guint32
+pyro_source_view_get_hot_line (PyroSourceView *self)
+{
+  g_return_val_if_fail (PYRO_IS_SOURCE_VIEW (self), 0);
+  return self->hot_line;
+}
+
+const PyroLineCosts *
+pyro_source_view_get_costs (PyroSourceView *self)
+{
+  g_return_val_if_fail (PYRO_IS_SOURCE_VIEW (self), NULL);
+  return self->costs;
+}
+
+/* GObject */
+
+enum { PROP_0, PROP_LOADING, N_PROPS };
+
+static void
+pyro_source_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  PyroSourceView *self = PYRO_SOURCE_VIEW (object);
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+style_scheme_changed (PyroSourceView *self)
+{
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
+  GtkSourceStyleScheme *scheme = gtk_source_style_scheme_manager_get_scheme (schemes, dark ? "Adwaita-dark" : "Adwaita");
+  if (scheme != NULL)
+    gtk_source_buffer_set_style_scheme (self->buffer, scheme);
+}
+
+static void
+pyro_source_view_dispose (GObject *object)
+{
+  PyroSourceView *self = PYRO_SOURCE_VIEW (object);
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  g_clear_object (&self->document);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  g_clear_pointer (&self->header, gtk_widget_unparent);
+  g_clear_pointer (&self->stack, gtk_widget_unparent);
+  G_OBJECT_CLASS (pyro_source_view_parent_class)->dispose (object);
+}
+
+static void
+pyro_source_view_finalize (GObject *object)
+{
+  PyroSourceView *self = PYRO_SOURCE_VIEW (object);
+  g_clear_pointer (&self->costs, pyro_line_costs_free);
+  g_clear_pointer (&self->row_lines, g_array_unref);
+  g_ptr_array_unref (self->path_maps);
+  g_free (self->recorded_path);
+  g_free (self->local_path);
+  G_OBJECT_CLASS (pyro_source_view_parent_class)->finalize (object);
+}
+
+static void
+pyro_source_view_class_init (PyroSourceViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = pyro_source_view_get_property;
+  object_class->dispose = pyro_source_view_dispose;
+  object_class->finalize = pyro_source_view_finalize;
+  g_object_class_install_property (object_class, PROP_LOADING,
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "sourceview-pane");
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_F7, 0, hot_line_shortcut, "b", FALSE);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_F7, GDK_SHIFT_MASK, hot_line_shortcut, "b", TRUE);
+}
+
+static void
+pyro_source_view_init (PyroSourceView *self)
+{
+  self->file_id = PYRO_NONE;
+  self->func = PYRO_NONE;
+  self->path_maps = g_ptr_array_new_with_free_func (g_free);
+  GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
+
+  self->header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  gtk_widget_set_margin_start (self->header, 12);
+  gtk_widget_set_margin_end (self->header, 6);
+  gtk_widget_set_margin_top (self->header, 4);
+  gtk_widget_set_margin_bottom (self->header, 2);
+  self->title_label = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->title_label, "heading");
+  gtk_label_set_ellipsize (GTK_LABEL (self->title_label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_box_append (GTK_BOX (self->header), self->title_label);
+  self->status_label = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->status_label, "dim-label");
+  gtk_widget_set_hexpand (self->status_label, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->status_label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (self->status_label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (self->header), self->status_label);
+  self->locate_button = gtk_button_new_with_mnemonic (_("_Locate Source…"));
+  gtk_widget_set_tooltip_text (self->locate_button,
+                               _("Choose where this file is on this computer; remembered for this trace"));
+  gtk_widget_add_css_class (self->locate_button, "flat");
+  g_signal_connect_swapped (self->locate_button, "clicked", G_CALLBACK (locate_clicked), self);
+  gtk_box_append (GTK_BOX (self->header), self->locate_button);
+  gtk_widget_set_visible (self->header, FALSE);
+  gtk_widget_set_parent (self->header, GTK_WIDGET (self));
+
+  self->stack = gtk_stack_new ();
+  gtk_widget_set_vexpand (self->stack, TRUE);
+  self->buffer = gtk_source_buffer_new (NULL);
+  gtk_source_buffer_set_highlight_matching_brackets (self->buffer, FALSE);
+  self->view = GTK_SOURCE_VIEW (gtk_source_view_new_with_buffer (self->buffer));
+  g_object_unref (self->buffer);
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (self->view), FALSE);
+  gtk_text_view_set_monospace (GTK_TEXT_VIEW (self->view), TRUE);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (self->view), 6);
+  gtk_source_view_set_highlight_current_line (self->view, TRUE);
+  gtk_source_view_set_show_line_numbers (self->view, TRUE);
+
+  GtkSourceMarkAttributes *hot = gtk_source_mark_attributes_new ();
+  GdkRGBA hot_bg = heat_color (1, 0.22);
+  gtk_source_mark_attributes_set_background (hot, &hot_bg);
+  gtk_source_view_set_mark_attributes (self->view, HOT_CATEGORY, hot, 10);
+  g_object_unref (hot);
+
+  self->gutter = g_object_new (PYRO_TYPE_COST_GUTTER, NULL);
+  self->gutter->owner = self;
+  GtkSourceGutter *left = gtk_source_view_get_gutter (self->view, GTK_TEXT_WINDOW_LEFT);
+  gtk_source_gutter_insert (left, GTK_SOURCE_GUTTER_RENDERER (self->gutter), -10);
+
+  self->scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), GTK_WIDGET (self->view));
+  gtk_stack_add_child (GTK_STACK (self->stack), self->scrolled);
+  self->empty_label = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->empty_label, "dim-label");
+  gtk_label_set_wrap (GTK_LABEL (self->empty_label), TRUE);
+  gtk_label_set_justify (GTK_LABEL (self->empty_label), GTK_JUSTIFY_CENTER);
+  gtk_stack_add_child (GTK_STACK (self->stack), self->empty_label);
+  gtk_widget_set_parent (self->stack, GTK_WIDGET (self));
+
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (style_scheme_changed), self, G_CONNECT_SWAPPED);
+  style_scheme_changed (self);
+  show_nothing (self, _("Select a function to see its source"));
+}

@@ -1,0 +1,48 @@
+/* source-view.h — the annotated source of the document's selected function:
+ * its file, read-only, highlighted by GtkSourceView, with a gutter giving
+ * every line's self and total cost (share of the selection and absolute)
+ * over a heat bar.  The function's hottest line gets the cursor and a
+ * "pyro-hot" mark; F7 / Shift+F7 walk the hot lines.
+ *
+ * The text is looked up at the recorded path (relative paths against the
+ * trace's folder and the working directory), then through the path mappings
+ * the "Locate Source…" button records for the trace (kept in GSettings when
+ * the schema has "source-path-maps").  Without the text the view says so
+ * and lists the costly lines by number. */
+#pragma once
+
+#include <gtksourceview/gtksource.h>
+#include "document.h"
+#include "core/line-costs.h"
+
+G_BEGIN_DECLS
+
+#define PYRO_TYPE_SOURCE_VIEW (pyro_source_view_get_type ())
+G_DECLARE_FINAL_TYPE (PyroSourceView, pyro_source_view, PYRO, SOURCE_VIEW, GtkWidget)
+
+GtkWidget       *pyro_source_view_new (void);
+void             pyro_source_view_set_document (PyroSourceView *self, PyroDocument *document);
+
+/* Maps recorded paths starting with @from to @to for the current trace
+ * (what "Locate Source…" does) and reloads. */
+void             pyro_source_view_add_path_map (PyroSourceView *self, const char *from,
+                                                const char *to);
+/* Moves the cursor to the next (or previous) hot line; FALSE when none. */
+gboolean         pyro_source_view_next_hot_line (PyroSourceView *self, gboolean backwards);
+
+/* For tests. */
+GtkSourceView   *pyro_source_view_get_view (PyroSourceView *self);
+/* TRUE while the text is being read. */
+gboolean         pyro_source_view_get_loading (PyroSourceView *self);
+/* The file the profile names (NULL when none) and the local file read
+ * (NULL when its text was not found). */
+const char      *pyro_source_view_get_recorded_path (PyroSourceView *self);
+const char      *pyro_source_view_get_local_path (PyroSourceView *self);
+/* The source line (1-based) that holds the cursor and the hot mark; 0 none. */
+guint32          pyro_source_view_get_hot_line (PyroSourceView *self);
+/* The source line shown at buffer line @row (0-based); 0 when none. */
+guint32          pyro_source_view_line_at_row (PyroSourceView *self, guint row);
+/* The costs the gutter shows; NULL when no file is shown. */
+const PyroLineCosts *pyro_source_view_get_costs (PyroSourceView *self);
+
+G_END_DECLS
