@@ -3,6 +3,8 @@
 #include "window.h"
 #include "application.h"
 #include "breadcrumb-bar.h"
+#include "source-view.h"
+#include "timeline-view.h"
 #include "formats/reader.h"
 #include "render/palette.h"
 #include "render/weight-format.h"
@@ -29,6 +31,8 @@ struct _PyroWindow
   PyroFlameView *icicle_view;
   PyroSquaremapView *squaremap_view;
   PyroFunctionView *function_view;
+  PyroSourceView *source_view;
+  PyroTimelineView *timeline_view;
   GtkBox *legend_box;
   GtkLabel *transforms_label;
   GtkSpinner *busy_spinner;
@@ -483,6 +487,8 @@ PyroFlameView *pyro_window_get_flame_view (PyroWindow *self) { return self->flam
 PyroFlameView *pyro_window_get_icicle_view (PyroWindow *self) { return self->icicle_view; }
 PyroSquaremapView *pyro_window_get_squaremap_view (PyroWindow *self) { return self->squaremap_view; }
 PyroFunctionView *pyro_window_get_function_view (PyroWindow *self) { return self->function_view; }
+PyroSourceView *pyro_window_get_source_view (PyroWindow *self) { return self->source_view; }
+PyroTimelineView *pyro_window_get_timeline_view (PyroWindow *self) { return self->timeline_view; }
 
 const char *
 pyro_window_get_page (PyroWindow *self)
@@ -592,6 +598,8 @@ pyro_window_class_init (PyroWindowClass *klass)
   g_type_ensure (PYRO_TYPE_FLAME_VIEW);
   g_type_ensure (PYRO_TYPE_SQUAREMAP_VIEW);
   g_type_ensure (PYRO_TYPE_FUNCTION_VIEW);
+  g_type_ensure (PYRO_TYPE_SOURCE_VIEW);
+  g_type_ensure (PYRO_TYPE_TIMELINE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pyrometer/Pyrometer/window.ui");
@@ -613,6 +621,8 @@ pyro_window_class_init (PyroWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, icicle_view);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, squaremap_view);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, function_view);
+  gtk_widget_class_bind_template_child (widget_class, PyroWindow, source_view);
+  gtk_widget_class_bind_template_child (widget_class, PyroWindow, timeline_view);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, legend_box);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, transforms_label);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, busy_spinner);
@@ -647,6 +657,8 @@ pyro_window_init (PyroWindow *self)
   pyro_flame_view_set_document (self->icicle_view, self->document);
   pyro_squaremap_view_set_document (self->squaremap_view, self->document);
   pyro_function_view_set_document (self->function_view, self->document);
+  pyro_source_view_set_document (self->source_view, self->document);
+  pyro_timeline_view_set_document (self->timeline_view, self->document);
 
   g_signal_connect (self->flame_view, "notify::zoom", G_CALLBACK (flame_zoom_changed), self->flame_crumbs);
   g_signal_connect (self->icicle_view, "notify::zoom", G_CALLBACK (flame_zoom_changed), self->icicle_crumbs);

@@ -7,6 +7,8 @@
 #include "flame-view.h"
 #include "squaremap-view.h"
 #include "function-view.h"
+#include "source-view.h"
+#include "timeline-view.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +27,8 @@ PyroFlameView     *pyro_window_get_flame_view (PyroWindow *self);
 PyroFlameView     *pyro_window_get_icicle_view (PyroWindow *self);
 PyroSquaremapView *pyro_window_get_squaremap_view (PyroWindow *self);
 PyroFunctionView  *pyro_window_get_function_view (PyroWindow *self);
+PyroSourceView    *pyro_window_get_source_view (PyroWindow *self);
+PyroTimelineView  *pyro_window_get_timeline_view (PyroWindow *self);
 /* "empty", "loading", "error" or "profile". */
 const char        *pyro_window_get_page (PyroWindow *self);
 /* Shows a view: "flame", "icicle", "squaremap", "functions". */
