@@ -10,6 +10,7 @@
 #include "core/function-table.h"
 #include "core/line-costs.h"
 #include "formats/reader.h"
+#include "symbols/demangle.h"
 #include "fixtures.h"
 
 #include <glib/gstdio.h>
@@ -67,6 +68,7 @@ typedef struct {
   char *dwarf_data;  /* no frame pointers, --call-graph dwarf */
   char *zstd_data;   /* -z */
   char *pipe_data;   /* -o - */
+  char *multi_data;  /* -e cpu-clock,page-faults */
   char *prog_c;
 } Recordings;
 
@@ -180,10 +182,12 @@ make_recordings (void)
   const char *const fp_args[] = { "-F", "4000", "-g", NULL };
   const char *const dwarf_args[] = { "-F", "1000", "--call-graph", "dwarf", NULL };
   const char *const zstd_args[] = { "-F", "2000", "-g", "-z", NULL };
+  const char *const multi_args[] = { "-e", "cpu-clock,page-faults", "-g", NULL };
   if ((rec.fp_data = record ("fp.data", fp_args, "./fp/prog", FALSE)) == NULL
       || (rec.dwarf_data = record ("dwarf.data", dwarf_args, "./nofp/prog", FALSE)) == NULL
       || (rec.zstd_data = record ("zstd.data", zstd_args, "./fp/prog", FALSE)) == NULL
-      || (rec.pipe_data = record ("pipe.data", fp_args, "./fp/prog", TRUE)) == NULL)
+      || (rec.pipe_data = record ("pipe.data", fp_args, "./fp/prog", TRUE)) == NULL
+      || (rec.multi_data = record ("multi.data", multi_args, "./fp/prog", FALSE)) == NULL)
     return;
 }
 
@@ -692,6 +696,67 @@ test_good_hand_built (void)
 }
 
 static void
+test_several_events (void)
+{
+  if (skip_without_recordings ())
+    return;
+  g_autoptr (PyroProfile) p = load (rec.multi_data);
+  /* The first event weighs the views; the others are named in a warning. */
+  g_assert_cmpstr (p->meta.event, ==, "cpu-clock");
+  g_assert_cmpint (p->meta.unit, ==, PYRO_UNIT_SECONDS);
+  gboolean named = FALSE;
+  for (guint i = 0; i < p->warnings->len; i++)
+    named |= strstr (g_ptr_array_index (p->warnings, i), "page-faults") != NULL;
+  g_assert_true (named);
+  g_assert_cmpuint (fixture_func (p, "exe_work"), !=, PYRO_NONE);
+}
+
+static void
+test_jit_map (void)
+{
+  /* A sample in anonymous memory of a process that wrote /tmp/perf-PID.map
+   * (as python3.12 -X perf does) takes the map's name. */
+  guint32 pid = 4190000 + (guint32) g_random_int_range (0, 4000);
+  g_autofree char *map_path = g_strdup_printf ("%s/perf-%u.map", g_get_tmp_dir (), pid);
+  g_assert_true (g_file_set_contents (map_path, "7f0000001000 100 py::work:/app/x.py\n"
+                                      "7f0000002000 80 py::other:/app/x.py\n", -1, NULL));
+  PerfFile f = file_begin (PERF_SAMPLE_IP | PERF_SAMPLE_TID);
+  const char anon[] = "//anon\0\0";
+  record_header (f.data, PERF_RECORD_MMAP, 8 + 8 + 24 + sizeof anon - 1);
+  put32 (f.data, pid);
+  put32 (f.data, pid);
+  put64 (f.data, 0x7f0000000000);
+  put64 (f.data, 0x10000);
+  put64 (f.data, 0);
+  put (f.data, anon, sizeof anon - 1);
+  record_header (f.data, PERF_RECORD_SAMPLE, 8 + 16);
+  put64 (f.data, 0x7f0000001040);
+  put32 (f.data, pid);
+  put32 (f.data, pid);
+  g_autofree char *path = file_end (&f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PyroProfile) p = pyro_format_load_file (path, NULL, NULL, NULL, &error);
+  g_unlink (map_path);
+  g_assert_no_error (error);
+  guint32 func = fixture_func (p, "py::work:/app/x.py");
+  g_assert_cmpuint (func, !=, PYRO_NONE);
+  g_assert_cmpint (pyro_profile_func_kind (p, func), ==, PYRO_FUNC_PYTHON);
+}
+
+static void
+test_demangle (void)
+{
+  g_autofree char *cxx = pyro_demangle ("_ZN2ns3Hot4spinEi");
+  g_autofree char *rust_legacy = pyro_demangle ("_ZN4core3ptr13drop_in_place17h0123456789abcdefE");
+  g_autofree char *rust_v0 = pyro_demangle ("_RNvCs1234_7mycrate3foo");
+  g_autofree char *plain = pyro_demangle ("exe_work");
+  g_assert_cmpstr (cxx, ==, "ns::Hot::spin(int)");
+  g_assert_cmpstr (rust_legacy, ==, "core::ptr::drop_in_place");
+  g_assert_cmpstr (rust_v0, ==, "mycrate::foo");
+  g_assert_null (plain);
+}
+
+static void
 remove_tree (const char *dir)
 {
   const char *const argv[] = { "rm", "-rf", dir, NULL };
@@ -712,6 +777,9 @@ main (int argc, char **argv)
   g_test_add_func ("/perf/bad/stack-size", test_bad_stack_size);
   g_test_add_func ("/perf/bad/zstd", test_bad_zstd);
   g_test_add_func ("/perf/bad/truncated", test_truncated_recording);
+  g_test_add_func ("/perf/symbols/jit-map", test_jit_map);
+  g_test_add_func ("/perf/symbols/demangle", test_demangle);
+  g_test_add_func ("/perf/events/several", test_several_events);
   g_test_add_func ("/perf/frame-pointers/matches-perf-report", test_fp_matches_perf_report);
   g_test_add_func ("/perf/frame-pointers/hot-line", test_hot_line);
   g_test_add_func ("/perf/frame-pointers/cli-lines", test_cli_lines);
