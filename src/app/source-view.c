@@ -208,7 +208,8 @@ cost_gutter_snapshot_line (GtkSourceGutterRenderer *renderer, GtkSnapshot *snaps
   GdkRGBA bar = heat_color (heat, 1);
   gtk_snapshot_append_color (snapshot, &bar, &GRAPHENE_RECT_INIT (0, y, BAR, height));
 
-  GdkRGBA fg = foreground (GTK_WIDGET (renderer));
+  /* the text view's colour: the gutter's own follows the cursor-line style */
+  GdkRGBA fg = foreground (GTK_WIDGET (owner->view));
   fg.alpha *= cost->self > 0 ? 0.95 : 0.6;
   char *texts[N_COLS];
   cost_texts (owner, cost, texts);

@@ -239,7 +239,9 @@ paint_chart (Painter *p, const PyroTimelineChart *chart, double top, double heig
   PyroRgb fg = p->vp->foreground;
 
   /* horizontal grid and value labels */
-  double step = nice_step (max, MAX (height / 28, 1));
+  /* steps of 1, 2 or 5 MiB (times a power of ten) for memory */
+  double scale = g_strcmp0 (unit, "bytes") == 0 ? MIB : 1;
+  double step = nice_step (max / scale, MAX (height / 28, 1)) * scale;
   cairo_set_line_width (cr, 1);
   for (double v = 0; v <= max + step * 1e-9; v += step)
     {
@@ -438,7 +440,7 @@ pyro_timeline_paint (const PyroTimeline *timeline, cairo_t *cr, const PyroTimeli
     {
       g_autofree gboolean *bins = pyro_timeline_func_bins (timeline, vp->selected_func,
                                                            vp->view_start, vp->view_end, n_bins);
-      set_rgba (cr, on_stack_color, 0.22);
+      set_rgba (cr, on_stack_color, 0.16);
       for (guint b = 0; b < n_bins; b++)
         if (bins[b])
           cairo_rectangle (cr, p.plot.left + b, charts_top, 1, axis_y - charts_top);
