@@ -1,5 +1,6 @@
 #include "export.h"
 #include "core/call-tree.h"
+#include "callgraph-export.h"
 #include "flame-painter.h"
 #include "label-cache.h"
 #include "palette.h"
@@ -23,7 +24,7 @@ G_DEFINE_QUARK (pyro-export-error-quark, pyro_export_error)
 
 typedef enum { FORMAT_PNG, FORMAT_SVG, FORMAT_PDF } Format;
 
-static const char *const views[] = { "flame", "icicle", "squaremap", NULL };
+static const char *const views[] = { "flame", "icicle", "squaremap", "callgraph", NULL };
 
 const char *const *
 pyro_export_views (void)
@@ -197,6 +198,8 @@ pyro_export_file (PyroProfile *profile, const PyroSelection *selection, const Py
 {
   g_return_val_if_fail (profile != NULL && options != NULL && out_path != NULL, FALSE);
 
+  if (options->view != NULL && g_str_equal (options->view, "callgraph"))
+    return pyro_callgraph_export_file (profile, selection, options, out_path, error);
   Format format;
   if (!format_from_path (out_path, &format, error))
     return FALSE;
@@ -223,6 +226,13 @@ pyro_export_file (PyroProfile *profile, const PyroSelection *selection, const Py
   if (tree == NULL)
     return FALSE;
 
+  if (options->zoom >= tree->n_nodes)
+    {
+      g_set_error (error, PYRO_EXPORT_ERROR, PYRO_EXPORT_ERROR_INVALID,
+                   _("zoom node %u is out of range: the call tree has %u nodes"), options->zoom, tree->n_nodes);
+      return FALSE;
+    }
+
   Page page = { profile, tree, view, options->title, width, 0, 0, NULL, NULL };
   page.top = options->title != NULL ? TITLE_HEIGHT : MARGIN;
   double view_w = width - 2 * MARGIN;
@@ -230,19 +240,19 @@ pyro_export_file (PyroProfile *profile, const PyroSelection *selection, const Py
   if (g_str_equal (view, "squaremap"))
     {
       page.height = options->height > 0 ? options->height : floor (width * 0.625);
-      page.squares = pyro_squaremap_layout_new (tree, 0, view_w, MAX (page.height - page.top - MARGIN, 0));
+      page.squares = pyro_squaremap_layout_new (tree, options->zoom, view_w, MAX (page.height - page.top - MARGIN, 0));
     }
   else
     {
       PyroFlameOrientation o = g_str_equal (view, "icicle") ? PYRO_FLAME_ORIENTATION_ICICLE : PYRO_FLAME_ORIENTATION_FLAME;
       double view_h = options->height > 0 ? options->height - page.top - MARGIN : 0;
-      page.flame = pyro_flame_layout_new (tree, 0, o, view_w, MAX (view_h, 0), PYRO_FLAME_ROW_HEIGHT);
+      page.flame = pyro_flame_layout_new (tree, options->zoom, o, view_w, MAX (view_h, 0), PYRO_FLAME_ROW_HEIGHT);
       if (options->height <= 0 && page.flame->content_height + page.top + MARGIN > max_h)
         {
           /* Too deep for one image: keep the rows nearest the root. */
           double rows = floor ((max_h - page.top - MARGIN) / PYRO_FLAME_ROW_HEIGHT);
           pyro_flame_layout_free (page.flame);
-          page.flame = pyro_flame_layout_new (tree, 0, o, view_w, rows * PYRO_FLAME_ROW_HEIGHT, PYRO_FLAME_ROW_HEIGHT);
+          page.flame = pyro_flame_layout_new (tree, options->zoom, o, view_w, rows * PYRO_FLAME_ROW_HEIGHT, PYRO_FLAME_ROW_HEIGHT);
           page.flame->content_height = rows * PYRO_FLAME_ROW_HEIGHT;
         }
       page.height = options->height > 0 ? options->height : page.flame->content_height + page.top + MARGIN;

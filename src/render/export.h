@@ -24,6 +24,8 @@ typedef struct {
   int width;            /* logical pixels, 0 = default (1600) */
   int height;           /* 0 = fit the content */
   double scale;         /* 1 or 2 for PNG; 0 = 1 */
+  guint32 zoom;         /* the node of the selection's call tree that fills the
+                         * view, as the window shows it; 0 = the root */
 } PyroExportOptions;
 
 /* Returns the views pyro_export_file() accepts, NULL-terminated. */

@@ -1,4 +1,5 @@
 #include "flame-painter.h"
+#include "diff-palette.h"
 #include "label-cache.h"
 
 #include <glib/gi18n.h>
@@ -13,6 +14,10 @@ struct _PyroFlamePainter {
   PyroLabelCache *labels;
   guint32 hover;
   guint8 *search;   /* one byte per func, or NULL */
+  double *diff_before;  /* one weight per node, or NULL */
+  guint diff_n_nodes;
+  double diff_before_total;
+  gboolean laser;
 };
 
 PyroFlamePainter *
@@ -34,6 +39,7 @@ pyro_flame_painter_free (PyroFlamePainter *self)
   pyro_palette_free (self->palette);
   pyro_label_cache_free (self->labels);
   g_free (self->search);
+  g_free (self->diff_before);
   pyro_profile_unref (self->profile);
   g_free (self);
 }
@@ -73,6 +79,25 @@ pyro_flame_painter_set_search (PyroFlamePainter *self, const guint8 *func_mask)
     self->search = g_memdup2 (func_mask, MAX (pyro_profile_n_funcs (self->profile), 1));
 }
 
+void
+pyro_flame_painter_set_diff (PyroFlamePainter *self, const double *before, guint n_nodes,
+                             double before_total)
+{
+  g_clear_pointer (&self->diff_before, g_free);
+  self->diff_n_nodes = 0;
+  if (before == NULL || n_nodes == 0)
+    return;
+  self->diff_before = g_memdup2 (before, sizeof (double) * n_nodes);
+  self->diff_n_nodes = n_nodes;
+  self->diff_before_total = before_total;
+}
+
+void
+pyro_flame_painter_set_laser (PyroFlamePainter *self, gboolean laser)
+{
+  self->laser = laser;
+}
+
 static inline void
 set_source (cairo_t *cr, PyroRgb c)
 {
@@ -92,6 +117,8 @@ pyro_flame_painter_paint (PyroFlamePainter *self, cairo_t *cr, const PyroFlameLa
   double text_dy = MAX (0, (layout->row_height - 1 - pyro_label_cache_line_height (self->labels)) / 2);
   guint32 hover_func = self->hover < tree->n_nodes ? tree->func[self->hover] : PYRO_NONE;
   const PyroFlameRect *hovered = NULL;
+  gboolean diff = self->diff_before != NULL && self->diff_n_nodes == tree->n_nodes;
+  double after_total = tree->total[0];
 
   cairo_save (cr);
   cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
@@ -108,6 +135,9 @@ pyro_flame_painter_paint (PyroFlamePainter *self, cairo_t *cr, const PyroFlameLa
 
       guint32 func = tree->func[r->node];
       PyroRgb fill = pyro_palette_func_color (self->palette, func);
+      if (diff)
+        fill = pyro_diff_color (self->diff_before_total > 0 ? self->diff_before[r->node] / self->diff_before_total : 0,
+                                after_total > 0 ? tree->total[r->node] / after_total : 0);
       gboolean dimmed = FALSE;
       if (self->search != NULL)
         {
@@ -132,7 +162,14 @@ pyro_flame_painter_paint (PyroFlamePainter *self, cairo_t *cr, const PyroFlameLa
           /* Every other call of the hovered function, outlined thinly. */
           set_source (cr, high_contrast ? (PyroRgb) { 0, 0, 0 } : (PyroRgb) { 0.25, 0.25, 0.3 });
           cairo_set_line_width (cr, 1);
-          cairo_rectangle (cr, x0 + 0.5, r->y + 0.5, w - 1, h - 1);
+          if (self->laser && w >= 5)
+            {
+              set_source (cr, (PyroRgb) { 0.9, 0.05, 0.05 });
+              cairo_set_line_width (cr, 2);
+              cairo_rectangle (cr, x0 + 1, r->y + 1, w - 2, h - 2);
+            }
+          else
+            cairo_rectangle (cr, x0 + 0.5, r->y + 0.5, w - 1, h - 1);
           cairo_stroke (cr);
         }
 
@@ -153,10 +190,25 @@ pyro_flame_painter_paint (PyroFlamePainter *self, cairo_t *cr, const PyroFlameLa
       double x0 = floor (hovered->x + 0.5), x1 = floor (hovered->x + hovered->w + 0.5);
       double w = MAX (x1 - x0 - 1, 1);
       cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
-      cairo_set_source_rgb (cr, 0.08, 0.08, 0.1);
-      cairo_set_line_width (cr, 2);
-      cairo_rectangle (cr, x0 + 1, hovered->y + 1, MAX (w - 2, 0), hovered->h - 3);
-      cairo_stroke (cr);
+      if (self->laser)
+        {
+          /* A soft red halo, then a bright outline: visible from the back row. */
+          cairo_set_source_rgba (cr, 1, 0.1, 0.1, 0.35);
+          cairo_set_line_width (cr, 8);
+          cairo_rectangle (cr, x0 - 2, hovered->y - 2, w + 4, hovered->h + 3);
+          cairo_stroke (cr);
+          cairo_set_source_rgb (cr, 0.95, 0.05, 0.05);
+          cairo_set_line_width (cr, 3);
+          cairo_rectangle (cr, x0 + 1.5, hovered->y + 1.5, MAX (w - 3, 0), hovered->h - 4);
+          cairo_stroke (cr);
+        }
+      else
+        {
+          cairo_set_source_rgb (cr, 0.08, 0.08, 0.1);
+          cairo_set_line_width (cr, 2);
+          cairo_rectangle (cr, x0 + 1, hovered->y + 1, MAX (w - 2, 0), hovered->h - 3);
+          cairo_stroke (cr);
+        }
     }
   cairo_restore (cr);
 }

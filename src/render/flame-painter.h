@@ -38,6 +38,17 @@ void pyro_flame_painter_set_hover (PyroFlamePainter *self, guint32 node);
 /* Functions matching a search (from pyro_flame_match_funcs(), copied):
  * matches turn magenta, everything else is dimmed.  NULL ends the search. */
 void pyro_flame_painter_set_search (PyroFlamePainter *self, const guint8 *func_mask);
+/* Differential colouring: @before holds, for each of the @n_nodes nodes of
+ * the trees painted next, that node's weight in the "before" profile (from
+ * pyro_call_tree_match_totals()), @before_total that profile's total (copied).
+ * Frames are then coloured by the change of their share (diff-palette.h)
+ * instead of by kind.  NULL ends it; layouts of a tree with another node
+ * count are painted with the normal colours. */
+void pyro_flame_painter_set_diff (PyroFlamePainter *self, const double *before, guint n_nodes,
+                                  double before_total);
+/* Presentation: the hovered frame gets a thick red outline and a halo, like
+ * a laser pointer, and every other call of its function a red outline. */
+void pyro_flame_painter_set_laser (PyroFlamePainter *self, gboolean laser);
 
 void pyro_flame_painter_paint (PyroFlamePainter *self, cairo_t *cr,
                                const PyroFlameLayout *layout);
