@@ -1,4 +1,5 @@
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "flame-view.h"
 #include "frame-actions.h"
@@ -37,6 +38,13 @@ struct _PyroFlameView
   GtkScrollablePolicy vscroll_policy;
 
   GtkWidget *menu;
+
+  double text_scale;
+  PyroPaletteStyle palette_style;
+  gboolean laser;
+  double *diff_before;
+  guint diff_n_nodes;
+  double diff_before_total;
 };
 
 static void pyro_flame_view_scrollable_init (GtkScrollableInterface *iface) { }
@@ -78,6 +86,12 @@ scroll_offset (PyroFlameView *self)
   return self->vadjustment != NULL ? gtk_adjustment_get_value (self->vadjustment) : 0;
 }
 
+static double
+row_height (PyroFlameView *self)
+{
+  return round (PYRO_FLAME_ROW_HEIGHT * self->text_scale);
+}
+
 /* Builds the layout for the current size if needed and configures the
  * vertical adjustment to its content height. */
 static void
@@ -94,12 +108,13 @@ ensure_layout (PyroFlameView *self)
     }
   if (self->layout != NULL && self->layout_tree == tree && self->layout->zoom == self->zoom
       && self->layout->width == width && self->layout_height == height
-      && self->layout->orientation == self->orientation)
+      && self->layout->orientation == self->orientation
+      && self->layout->row_height == row_height (self))
     return;
 
   g_clear_pointer (&self->layout, pyro_flame_layout_free);
   self->layout = pyro_flame_layout_new (tree, self->zoom, self->orientation, width, height,
-                                        PYRO_FLAME_ROW_HEIGHT);
+                                        row_height (self));
   self->layout_tree = tree;
   self->layout_height = height;
 
@@ -114,7 +129,7 @@ ensure_layout (PyroFlameView *self)
         value += upper - gtk_adjustment_get_upper (self->vadjustment);
       self->reset_scroll = FALSE;
       gtk_adjustment_configure (self->vadjustment, CLAMP (value, 0, MAX (0, upper - height)), 0,
-                                upper, PYRO_FLAME_ROW_HEIGHT, height * 0.9, height);
+                                upper, row_height (self), height * 0.9, height);
     }
 }
 
@@ -184,11 +199,16 @@ trees_changed (PyroFlameView *self)
       self->painter = pyro_flame_painter_new (profile);
       PangoFontDescription *font = pango_font_description_copy (
         pango_context_get_font_description (gtk_widget_get_pango_context (GTK_WIDGET (self))));
-      pango_font_description_set_size (font, 9 * PANGO_SCALE);
+      pango_font_description_set_size (font, (int) (9 * self->text_scale * PANGO_SCALE));
       pyro_flame_painter_set_font (self->painter, font);
       pango_font_description_free (font);
+      pyro_flame_painter_set_palette_style (self->painter, self->palette_style);
+      pyro_flame_painter_set_laser (self->painter, self->laser);
       update_highlight (self);
     }
+  if (self->painter != NULL)
+    pyro_flame_painter_set_diff (self->painter, self->diff_before, self->diff_n_nodes,
+                                 self->diff_before_total);
   if (profile != NULL && self->search_text != NULL && self->search_mask == NULL)
     {
       self->search_mask = pyro_flame_match_funcs (profile, self->search_text);
@@ -342,6 +362,77 @@ pyro_flame_view_get_scroll_offset (PyroFlameView *self)
   return scroll_offset (self);
 }
 
+static void
+apply_font (PyroFlameView *self)
+{
+  if (self->painter == NULL)
+    return;
+  PangoFontDescription *font = pango_font_description_copy (
+    pango_context_get_font_description (gtk_widget_get_pango_context (GTK_WIDGET (self))));
+  pango_font_description_set_size (font, (int) (9 * self->text_scale * PANGO_SCALE));
+  pyro_flame_painter_set_font (self->painter, font);
+  pango_font_description_free (font);
+}
+
+void
+pyro_flame_view_set_text_scale (PyroFlameView *self, double scale)
+{
+  g_return_if_fail (PYRO_IS_FLAME_VIEW (self));
+  scale = CLAMP (scale, 1, 4);
+  if (scale == self->text_scale)
+    return;
+  self->text_scale = scale;
+  apply_font (self);
+  self->reset_scroll = TRUE;
+  invalidate_layout (self);
+}
+
+double
+pyro_flame_view_get_text_scale (PyroFlameView *self)
+{
+  g_return_val_if_fail (PYRO_IS_FLAME_VIEW (self), 1);
+  return self->text_scale;
+}
+
+void
+pyro_flame_view_set_palette_style (PyroFlameView *self, PyroPaletteStyle style)
+{
+  g_return_if_fail (PYRO_IS_FLAME_VIEW (self));
+  self->palette_style = style;
+  if (self->painter != NULL)
+    pyro_flame_painter_set_palette_style (self->painter, style);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+pyro_flame_view_set_laser (PyroFlameView *self, gboolean laser)
+{
+  g_return_if_fail (PYRO_IS_FLAME_VIEW (self));
+  self->laser = laser;
+  if (self->painter != NULL)
+    pyro_flame_painter_set_laser (self->painter, laser);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+pyro_flame_view_set_diff (PyroFlameView *self, const double *before, guint n_nodes,
+                          double before_total)
+{
+  g_return_if_fail (PYRO_IS_FLAME_VIEW (self));
+  g_clear_pointer (&self->diff_before, g_free);
+  self->diff_n_nodes = 0;
+  if (before != NULL && n_nodes > 0)
+    {
+      self->diff_before = g_memdup2 (before, sizeof (double) * n_nodes);
+      self->diff_n_nodes = n_nodes;
+      self->diff_before_total = before_total;
+    }
+  if (self->painter != NULL)
+    pyro_flame_painter_set_diff (self->painter, self->diff_before, self->diff_n_nodes,
+                                 self->diff_before_total);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 /* Input */
 
 static guint32
@@ -467,7 +558,7 @@ pyro_flame_view_measure (GtkWidget *widget, GtkOrientation orientation, int for_
   else
     {
       *minimum = 100;
-      *natural = tree != NULL ? (int) ((tree->max_depth + 1) * PYRO_FLAME_ROW_HEIGHT) : 400;
+      *natural = tree != NULL ? (int) ((tree->max_depth + 1) * row_height (self)) : 400;
       *natural = MAX (*natural, *minimum);
     }
 }
@@ -597,6 +688,7 @@ pyro_flame_view_finalize (GObject *object)
   g_clear_pointer (&self->zoom_funcs, g_array_unref);
   g_free (self->search_text);
   g_free (self->search_mask);
+  g_free (self->diff_before);
   G_OBJECT_CLASS (pyro_flame_view_parent_class)->finalize (object);
 }
 
@@ -649,6 +741,8 @@ pyro_flame_view_init (PyroFlameView *self)
   self->highlight_func = PYRO_NONE;
   self->matched_share = -1;
   self->reset_scroll = TRUE;
+  self->text_scale = 1;
+  self->palette_style = PYRO_PALETTE_DEFAULT;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);

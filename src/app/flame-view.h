@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 #include "document.h"
 #include "render/flame-layout.h"
+#include "render/palette.h"
 
 G_BEGIN_DECLS
 
@@ -37,5 +38,16 @@ double        pyro_flame_view_get_matched_share (PyroFlameView *self);
  * paint; content coordinates, see pyro_flame_view_get_scroll_offset(). */
 const PyroFlameLayout *pyro_flame_view_get_layout (PyroFlameView *self);
 double        pyro_flame_view_get_scroll_offset (PyroFlameView *self);
+
+/* Presentation: labels and rows @scale times their normal size (1 … 4). */
+void          pyro_flame_view_set_text_scale (PyroFlameView *self, double scale);
+double        pyro_flame_view_get_text_scale (PyroFlameView *self);
+void          pyro_flame_view_set_palette_style (PyroFlameView *self, PyroPaletteStyle style);
+/* Laser-pointer hover: see pyro_flame_painter_set_laser(). */
+void          pyro_flame_view_set_laser (PyroFlameView *self, gboolean laser);
+/* Differential colouring of the document's current tree (see
+ * pyro_flame_painter_set_diff(), copied); NULL ends it. */
+void          pyro_flame_view_set_diff (PyroFlameView *self, const double *before, guint n_nodes,
+                                        double before_total);
 
 G_END_DECLS
