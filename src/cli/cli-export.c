@@ -41,6 +41,8 @@ view_title (const char *view)
     return _("Icicle chart");
   if (g_str_equal (view, "squaremap"))
     return _("Squaremap");
+  if (g_str_equal (view, "callgraph"))
+    return _("Call graph");
   return _("Flame graph");
 }
 
@@ -52,8 +54,8 @@ pyro_cli_export (int argc, char **argv)
   int width = 0;
   int scale = 1;
   const GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("Write to OUT; its extension picks the format (.png, .svg, .pdf, .folded, .speedscope.json)"), "OUT" },
-    { "view", 0, 0, G_OPTION_ARG_STRING, &view, N_("The view to paint: flame (default), icicle or squaremap"), "VIEW" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("Write to OUT; its extension picks the format (.png, .svg, .pdf, .folded, .speedscope.json; .dot for the call graph)"), "OUT" },
+    { "view", 0, 0, G_OPTION_ARG_STRING, &view, N_("The view to paint: flame (default), icicle, squaremap or callgraph"), "VIEW" },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Width of the image in pixels (default 1600)"), "PIXELS" },
     { "scale", 0, 0, G_OPTION_ARG_INT, &scale, N_("Pixels per image pixel in a PNG: 1 (default) or 2 for high-density screens"), "1|2" },
     { NULL },
@@ -66,7 +68,8 @@ pyro_cli_export (int argc, char **argv)
 
   gboolean folded = g_str_has_suffix (out_path, ".folded");
   gboolean speedscope = g_str_has_suffix (out_path, ".speedscope.json");
-  if (!folded && !speedscope && !has_image_extension (out_path))
+  gboolean dot = view != NULL && g_str_equal (view, "callgraph") && g_str_has_suffix (out_path, ".dot");
+  if (!folded && !speedscope && !dot && !has_image_extension (out_path))
     return pyro_cli_fail ("export", PYRO_EXIT_USAGE, _("%s: unknown output extension; expected .png, .svg, .pdf, .folded or .speedscope.json"), out_path);
   if (view != NULL && !g_strv_contains (pyro_export_views (), view))
     {
