@@ -4,6 +4,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,9 +36,17 @@ build_id_cache_path (const guint8 *build_id, gsize len)
 static gboolean
 report (PyroElfModule *self, const char *path)
 {
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  /* Paths come from the recording: never block on a FIFO or a device. */
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  struct stat st;
   if (fd < 0)
     return FALSE;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      self->state = PYRO_ELF_MODULE_NOT_ELF;
+      return FALSE;
+    }
   self->dwfl = dwfl_begin (&offline_callbacks);
   g_autofree char *name = g_path_get_basename (self->path);
   /* Base 0 with add_p_vaddr: module addresses are the link-time addresses. */
