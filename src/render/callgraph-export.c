@@ -92,6 +92,54 @@ write_bytes (const char *out_path, const void *data, gsize len, GError **error)
   return FALSE;
 }
 
+static void
+append_text (GString *svg, double x, double y, const char *anchor, const char *text)
+{
+  char bx[G_ASCII_DTOSTR_BUF_SIZE], by[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  g_string_append_printf (svg, "<text x=\"%s\" y=\"%s\" text-anchor=\"%s\">%s</text>\n",
+                          g_ascii_formatd (bx, sizeof bx, "%.1f", x), g_ascii_formatd (by, sizeof by, "%.1f", y),
+                          anchor, escaped);
+}
+
+/* Cairo draws text as glyph outlines; an invisible text layer over the
+ * labels keeps an SVG graph searchable and its names selectable. */
+static GByteArray *
+add_svg_text_layer (GByteArray *svg, const PyroCallGraphLayout *layout, double fit, double top)
+{
+  const char *data = (const char *) svg->data;
+  const char *end = g_strrstr_len (data, svg->len, "</svg>");
+  if (end == NULL)
+    return g_byte_array_ref (svg);
+  char bs[G_ASCII_DTOSTR_BUF_SIZE], bt[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autoptr (GString) layer = g_string_new (NULL);
+  g_string_append_printf (layer, "<g fill-opacity=\"0\" font-family=\"sans-serif\" font-size=\"11\" "
+                          "transform=\"scale(%s) translate(0 %s)\">\n",
+                          g_ascii_formatd (bs, sizeof bs, "%.4f", fit), g_ascii_formatd (bt, sizeof bt, "%.1f", top));
+  for (guint i = 0; i < layout->boxes->len; i++)
+    {
+      const PyroCallGraphBox *b = &g_array_index (layout->boxes, PyroCallGraphBox, i);
+      guint n = g_strv_length (b->lines);
+      double line = (b->height - 10) / MAX (n, 1);
+      for (guint k = 0; k < n; k++)
+        append_text (layer, b->x + b->width / 2, b->y + 5 + line * (k + 0.8), "middle", b->lines[k]);
+    }
+  for (guint i = 0; i < layout->wires->len; i++)
+    {
+      const PyroCallGraphWire *w = &g_array_index (layout->wires, PyroCallGraphWire, i);
+      g_auto (GStrv) lines = g_strsplit (w->label, "\n", -1);
+      guint n = g_strv_length (lines);
+      for (guint k = 0; k < n; k++)
+        append_text (layer, w->label_x, w->label_y + w->label_height / MAX (n, 1) * (k + 0.8), "start", lines[k]);
+    }
+  g_string_append (layer, "</g>\n");
+  GByteArray *out = g_byte_array_sized_new (svg->len + layer->len);
+  g_byte_array_append (out, svg->data, end - data);
+  g_byte_array_append (out, (const guint8 *) layer->str, layer->len);
+  g_byte_array_append (out, (const guint8 *) end, svg->len - (end - data));
+  return out;
+}
+
 static gboolean
 paint_image (const PyroCallGraphLayout *layout, const PyroExportOptions *options, OutFormat format,
              const char *out_path, GError **error)
@@ -144,6 +192,11 @@ paint_image (const PyroCallGraphLayout *layout, const PyroExportOptions *options
       g_set_error (error, PYRO_EXPORT_ERROR, PYRO_EXPORT_ERROR_WRITE, _("%s: could not paint: %s"),
                    out_path, cairo_status_to_string (status));
       return FALSE;
+    }
+  if (format == OUT_SVG)
+    {
+      g_autoptr (GByteArray) svg = add_svg_text_layer (bytes, layout, fit, top);
+      return write_bytes (out_path, svg->data, svg->len, error);
     }
   return write_bytes (out_path, bytes->data, bytes->len, error);
 }
