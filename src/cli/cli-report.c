@@ -57,6 +57,8 @@ print_json (PyroProfile *profile, PyroFunctionTable *table, guint top)
   json_builder_set_member_name (b, "total");
   json_builder_add_double_value (b, total);
   add_duration (b, profile);
+  json_builder_set_member_name (b, "estimated");
+  json_builder_add_boolean_value (b, profile->meta.estimated);
 
   g_autofree double *per_thread = thread_samples (profile);
   json_builder_set_member_name (b, "threads");
@@ -116,7 +118,8 @@ format_weight (char *buf, gsize size, PyroUnit unit, double w)
 {
   switch (unit)
     {
-    case PYRO_UNIT_SECONDS: g_snprintf (buf, size, "%.3fs", w); break;
+    /* pstats prints six decimals; most functions of a dump take microseconds */
+    case PYRO_UNIT_SECONDS: g_snprintf (buf, size, w >= 10 ? "%.3fs" : "%.6fs", w); break;
     case PYRO_UNIT_BYTES: g_snprintf (buf, size, "%.1fMiB", w / 1048576.0); break;
     case PYRO_UNIT_SAMPLES:
     default: g_snprintf (buf, size, "%.0f", w); break;
