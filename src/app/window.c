@@ -162,7 +162,19 @@ update_transforms (PyroWindow *self)
         g_string_append (text, " · ");
       g_string_append (text, _("Inverted (bottom-up)"));
     }
-  gtk_label_set_text (self->transforms_label, text->str);
+  if (text->len > 0)
+    {
+      gtk_label_set_text (self->transforms_label, text->str);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->transforms_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->transforms_label), "accent");
+    }
+  else
+    {
+      gtk_label_set_text (self->transforms_label,
+                          _("Click to zoom · Right-click for transforms · Esc zooms out"));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->transforms_label), "accent");
+      gtk_widget_add_css_class (GTK_WIDGET (self->transforms_label), "dim-label");
+    }
   g_string_free (text, TRUE);
 }
 
