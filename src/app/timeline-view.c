@@ -14,9 +14,7 @@ struct _PyroTimelineView
   GtkWidget *header;
   GtkWidget *range_label;
   GtkWidget *reset_button;
-  GtkWidget *stack;
   GtkWidget *area;
-  GtkWidget *empty_label;
 
   PyroDocument *document;
   PyroTimeline *timeline;
@@ -138,9 +136,10 @@ rebuild (PyroTimelineView *self)
   PyroProfile *profile = self->document != NULL ? pyro_document_get_profile (self->document) : NULL;
   if (profile != NULL && pyro_document_get_state (self->document) == PYRO_DOCUMENT_READY)
     self->timeline = pyro_timeline_new (profile);
+  /* Traces without time (folded stacks, cProfile) leave the room to the
+   * source view. */
   gboolean empty = self->timeline == NULL || pyro_timeline_is_empty (self->timeline);
-  gtk_stack_set_visible_child (GTK_STACK (self->stack), empty ? self->empty_label : self->area);
-  gtk_widget_set_visible (self->header, !empty);
+  gtk_widget_set_visible (GTK_WIDGET (self), !empty);
   if (!empty)
     {
       self->view_start = self->timeline->start;
@@ -216,8 +215,9 @@ scroll (GtkEventControllerScroll *controller, double dx, double dy, PyroTimeline
   return TRUE;
 }
 
-static gboolean
-escape (GtkWidget *widget, GVariant *args, gpointer user_data)
+/* Escape: ends a drag in progress, else shows the whole time again. */
+static void
+clear_range_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   PyroTimelineView *self = PYRO_TIMELINE_VIEW (widget);
   if (self->dragging)
@@ -225,12 +225,10 @@ escape (GtkWidget *widget, GVariant *args, gpointer user_data)
       self->dragging = FALSE;
       gtk_event_controller_reset (GTK_EVENT_CONTROLLER (self->drag));
       selection_changed (self);
-      return TRUE;
+      return;
     }
-  if (self->document == NULL || !pyro_document_get_selection (self->document)->has_range)
-    return FALSE;
-  pyro_document_clear_range (self->document);
-  return TRUE;
+  if (self->document != NULL)
+    pyro_document_clear_range (self->document);
 }
 
 static void
@@ -337,7 +335,7 @@ pyro_timeline_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->document, self->area);
   g_clear_object (&self->document);
   g_clear_pointer (&self->header, gtk_widget_unparent);
-  g_clear_pointer (&self->stack, gtk_widget_unparent);
+  g_clear_pointer (&self->area, gtk_widget_unparent);
   G_OBJECT_CLASS (pyro_timeline_view_parent_class)->dispose (object);
 }
 
@@ -361,7 +359,8 @@ pyro_timeline_view_class_init (PyroTimelineViewClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "timelineview");
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape, NULL);
+  gtk_widget_class_install_action (widget_class, "timeline.clear-range", NULL, clear_range_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "timeline.clear-range", NULL);
 }
 
 static void
@@ -393,20 +392,14 @@ pyro_timeline_view_init (PyroTimelineView *self)
   gtk_box_append (GTK_BOX (self->header), self->reset_button);
   gtk_widget_set_parent (self->header, GTK_WIDGET (self));
 
-  self->stack = gtk_stack_new ();
-  gtk_widget_set_vexpand (self->stack, TRUE);
   self->area = gtk_drawing_area_new ();
+  gtk_widget_set_vexpand (self->area, TRUE);
   gtk_widget_set_focusable (self->area, TRUE);
   gtk_widget_set_focus_on_click (self->area, TRUE);
   gtk_widget_set_size_request (self->area, 200, 120);
   gtk_widget_set_cursor_from_name (self->area, "col-resize");
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->area), draw, self, NULL);
-  gtk_stack_add_child (GTK_STACK (self->stack), self->area);
-  self->empty_label = gtk_label_new (_("No timeline: this trace has no timestamps"));
-  gtk_widget_add_css_class (self->empty_label, "dim-label");
-  gtk_label_set_wrap (GTK_LABEL (self->empty_label), TRUE);
-  gtk_stack_add_child (GTK_STACK (self->stack), self->empty_label);
-  gtk_widget_set_parent (self->stack, GTK_WIDGET (self));
+  gtk_widget_set_parent (self->area, GTK_WIDGET (self));
 
   self->drag = gtk_gesture_drag_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (self->drag), GDK_BUTTON_PRIMARY);

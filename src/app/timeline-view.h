@@ -2,8 +2,9 @@
  * line charts with the peak marked, sample density per thread, marks as bars
  * and the selected function's time on the stack.  Dragging selects a time
  * range that every view recomputes for; Escape or the reset button clears
- * it; Ctrl+scroll zooms, scroll pans a zoomed timeline.  Traces without time
- * show a one-line note instead.  Painted by src/render's timeline painter. */
+ * it (the "timeline.clear-range" action); Ctrl+scroll zooms, scroll pans a
+ * zoomed timeline.  Hidden for traces without time.  Painted by src/render's
+ * timeline painter. */
 #pragma once
 
 #include <gtk/gtk.h>

@@ -1,0 +1,319 @@
+/* test-ui-lower.c — the window's lower half under Xvfb: selecting a function
+ * shows its source with the hottest line marked, hot-line navigation, the
+ * line list when the source is missing, a path mapping, and the timeline's
+ * range selection recomputing the document's views. */
+#include <gtk/gtk.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "app/application.h"
+#include "app/window.h"
+#include "render/timeline-painter.h"
+#include "fixtures.h"
+
+static PyroApplication *app;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_until (gboolean (*cond) (gpointer), gpointer data)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  while (!cond (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return !timed_out;
+}
+
+static gboolean
+document_settled (gpointer data)
+{
+  PyroDocument *doc = pyro_window_get_document (data);
+  PyroDocumentState state = pyro_document_get_state (doc);
+  return (state == PYRO_DOCUMENT_READY && !pyro_document_get_busy (doc))
+         || state == PYRO_DOCUMENT_FAILED;
+}
+
+static gboolean
+source_read (gpointer data)
+{
+  return !pyro_source_view_get_loading (data) && pyro_source_view_get_recorded_path (data) != NULL;
+}
+
+static gboolean
+mapped_and_sized (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 100;
+}
+
+static PyroWindow *
+open_file (const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  PyroWindow *window = pyro_application_open_file (app, file, NULL);
+  g_assert_nonnull (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_until (document_settled, window));
+  g_assert_cmpint (pyro_document_get_state (pyro_window_get_document (window)), ==, PYRO_DOCUMENT_READY);
+  return window;
+}
+
+static int
+cursor_row (PyroSourceView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (pyro_source_view_get_view (view)));
+  GtkTextIter iter;
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+  return gtk_text_iter_get_line (&iter);
+}
+
+static gboolean
+hot_mark_at_row (PyroSourceView *view, int row)
+{
+  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (pyro_source_view_get_view (view))));
+  GSList *marks = gtk_source_buffer_get_source_marks_at_line (buffer, row, "pyro-hot");
+  gboolean found = marks != NULL;
+  g_slist_free (marks);
+  return found;
+}
+
+static char *
+buffer_text (PyroSourceView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (pyro_source_view_get_view (view)));
+  GtkTextIter start, end;
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* 40 lines; compute's loop (line 12) is the hottest line of the trace. */
+static char *
+write_module (const char *dir_name)
+{
+  g_autofree char *dir = fixture_temp_path (dir_name);
+  g_mkdir_with_parents (dir, 0755);
+  g_autoptr (GString) text = g_string_new (NULL);
+  for (int i = 1; i <= 40; i++)
+    {
+      if (i == 10)
+        g_string_append (text, "def compute(n):\n");
+      else if (i == 12)
+        g_string_append (text, "    return sum(i * i for i in range(n))  # hottest\n");
+      else if (i == 14)
+        g_string_append (text, "    pass  # warm\n");
+      else
+        g_string_append_printf (text, "# line %d\n", i);
+    }
+  char *path = g_build_filename (dir, "hot_module.py", NULL);
+  g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+  return path;
+}
+
+static char *
+write_profile (const char *name, const char *module)
+{
+  g_autofree char *text = g_strdup_printf ("main (%1$s:30);compute (%1$s:12) 50\n"
+                                           "main (%1$s:30);compute (%1$s:14) 10\n"
+                                           "main (%1$s:31) 5\n"
+                                           "other (%1$s:36) 1\n", module);
+  return fixture_write_temp (name, text, -1);
+}
+
+static void
+test_source_hot_line (void)
+{
+  g_autofree char *module = write_module ("src");
+  g_autofree char *trace = write_profile ("lines.folded", module);
+  PyroWindow *window = open_file (trace);
+  PyroDocument *doc = pyro_window_get_document (window);
+  PyroSourceView *view = pyro_window_get_source_view (window);
+  /* no time in folded stacks: the timeline leaves the room to the source */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (pyro_window_get_timeline_view (window))));
+
+  PyroProfile *profile = pyro_document_get_profile (doc);
+  pyro_document_set_selected_func (doc, fixture_func (profile, "compute"));
+  g_assert_true (wait_until (source_read, view));
+  g_assert_cmpstr (pyro_source_view_get_local_path (view), ==, module);
+
+  g_autofree char *expected = NULL;
+  g_assert_true (g_file_get_contents (module, &expected, NULL, NULL));
+  g_autofree char *shown = buffer_text (view);
+  g_assert_cmpstr (shown, ==, expected);
+
+  /* the hottest line has the cursor and the mark */
+  g_assert_cmpuint (pyro_source_view_get_hot_line (view), ==, 12);
+  g_assert_cmpint (cursor_row (view), ==, 11);
+  g_assert_true (hot_mark_at_row (view, 11));
+  g_assert_false (hot_mark_at_row (view, 13));
+  const PyroLineCosts *costs = pyro_source_view_get_costs (view);
+  g_assert_cmpfloat (pyro_line_costs_lookup (costs, 12)->self, ==, 50);
+  g_assert_cmpfloat (pyro_line_costs_lookup (costs, 30)->total, ==, 60);
+
+  /* F7 walks down the hot lines and wraps; Shift+F7 walks back */
+  g_assert_true (pyro_source_view_next_hot_line (view, FALSE));
+  g_assert_cmpint (cursor_row (view), ==, 13);
+  g_assert_true (pyro_source_view_next_hot_line (view, FALSE));
+  g_assert_cmpint (cursor_row (view), ==, 30);
+  g_assert_true (pyro_source_view_next_hot_line (view, FALSE));
+  g_assert_cmpint (cursor_row (view), ==, 35);
+  g_assert_true (pyro_source_view_next_hot_line (view, FALSE));
+  g_assert_cmpint (cursor_row (view), ==, 11);
+  g_assert_true (pyro_source_view_next_hot_line (view, TRUE));
+  g_assert_cmpint (cursor_row (view), ==, 35);
+
+  /* selecting main marks main's hottest line, in the same file */
+  pyro_document_set_selected_func (doc, fixture_func (profile, "main"));
+  g_assert_cmpuint (pyro_source_view_get_hot_line (view), ==, 31);
+  g_assert_cmpint (cursor_row (view), ==, 30);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_source_missing_and_mapped (void)
+{
+  g_autofree char *module = write_module ("moved");
+  g_autofree char *dir = g_path_get_dirname (module);
+  g_autofree char *trace = write_profile ("missing.folded", "/nonexistent/build/tree/hot_module.py");
+  PyroWindow *window = open_file (trace);
+  PyroDocument *doc = pyro_window_get_document (window);
+  PyroSourceView *view = pyro_window_get_source_view (window);
+  pyro_document_set_selected_func (doc, fixture_func (pyro_document_get_profile (doc), "compute"));
+  g_assert_true (wait_until (source_read, view));
+
+  /* not found: the costly lines listed by number, the hottest marked */
+  g_assert_null (pyro_source_view_get_local_path (view));
+  g_autofree char *shown = buffer_text (view);
+  g_assert_cmpstr (shown, ==, "line 12\nline 14\nline 30\nline 31\nline 36");
+  g_assert_cmpuint (pyro_source_view_line_at_row (view, 2), ==, 30);
+  g_assert_cmpuint (pyro_source_view_get_hot_line (view), ==, 12);
+  g_assert_cmpint (cursor_row (view), ==, 0);
+  g_assert_true (hot_mark_at_row (view, 0));
+
+  /* what "Locate Source…" records: the folder it moved from and to */
+  pyro_source_view_add_path_map (view, "/nonexistent/build/tree", dir);
+  g_assert_true (wait_until (source_read, view));
+  g_assert_cmpstr (pyro_source_view_get_local_path (view), ==, module);
+  g_assert_cmpint (cursor_row (view), ==, 11);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Chrome trace events: main for 1 s, early in its first 0.4 s, late in its
+ * last 0.4 s. */
+static const char chrome_trace[] =
+  "{\"traceEvents\": [\n"
+  " {\"name\": \"main\", \"ph\": \"X\", \"ts\": 0, \"dur\": 1000000, \"pid\": 1, \"tid\": 1},\n"
+  " {\"name\": \"early\", \"ph\": \"X\", \"ts\": 0, \"dur\": 400000, \"pid\": 1, \"tid\": 1},\n"
+  " {\"name\": \"late\", \"ph\": \"X\", \"ts\": 600000, \"dur\": 400000, \"pid\": 1, \"tid\": 1}\n"
+  "]}\n";
+
+static gboolean
+not_busy (gpointer data)
+{
+  return !pyro_document_get_busy (data);
+}
+
+static double
+tree_total_of (const PyroCallTree *tree, PyroProfile *profile, const char *name)
+{
+  double total = 0;
+  for (guint n = 1; n < tree->n_nodes; n++)
+    if (g_str_equal (pyro_profile_func_name (profile, tree->func[n]), name))
+      total += tree->total[n];
+  return total;
+}
+
+static void
+test_timeline_range (void)
+{
+  g_autofree char *trace = fixture_write_temp ("events.json", chrome_trace, -1);
+  PyroWindow *window = open_file (trace);
+  PyroDocument *doc = pyro_window_get_document (window);
+  PyroProfile *profile = pyro_document_get_profile (doc);
+  PyroTimelineView *timeline = pyro_window_get_timeline_view (window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (timeline)));
+  g_assert_true (wait_until (mapped_and_sized, timeline));
+  const PyroTimeline *tl = pyro_timeline_view_get_timeline (timeline);
+  g_assert_nonnull (tl);
+  g_assert_true (tl->samples_timed);
+  g_assert_nonnull (strstr (pyro_timeline_view_get_range_text (timeline), "drag"));
+
+  /* drag across the first third of the plot */
+  gint64 start, end;
+  g_assert_true (pyro_timeline_view_get_window (timeline, &start, &end));
+  GtkWidget *area = gtk_widget_get_last_child (GTK_WIDGET (timeline));
+  PyroTimelineViewport vp = { .width = gtk_widget_get_width (area), .height = gtk_widget_get_height (area),
+                              .view_start = start, .view_end = end };
+  PyroTimelinePlot plot = pyro_timeline_plot_area (&vp);
+  double x1 = plot.left + plot.width / 3;
+  pyro_timeline_view_drag (timeline, plot.left, x1);
+  g_assert_true (wait_until (not_busy, doc));
+  const PyroSelection *sel = pyro_document_get_selection (doc);
+  g_assert_true (sel->has_range);
+  g_assert_cmpint (sel->range_start, ==, tl->start);
+  g_assert_cmpint (sel->range_end, ==, pyro_timeline_x_to_time (&vp, x1));
+  g_assert_nonnull (strstr (pyro_timeline_view_get_range_text (timeline), "–"));
+
+  /* every view's tree is the tree of that range: late is not in it */
+  g_autoptr (PyroCallTree) expected = pyro_call_tree_new (profile, sel, NULL, NULL);
+  const PyroCallTree *shown = pyro_document_get_top_down (doc);
+  g_assert_cmpfloat (pyro_call_tree_total (shown), ==, pyro_call_tree_total (expected));
+  g_assert_cmpfloat (pyro_call_tree_total (shown), <, pyro_profile_total_weight (profile));
+  g_assert_cmpfloat (tree_total_of (shown, profile, "early"), >, 0);
+  g_assert_cmpfloat (tree_total_of (shown, profile, "late"), ==, 0);
+
+  /* Escape's action shows the whole time again */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (timeline), "timeline.clear-range", NULL));
+  g_assert_true (wait_until (not_busy, doc));
+  g_assert_false (pyro_document_get_selection (doc)->has_range);
+  g_assert_cmpfloat (pyro_call_tree_total (pyro_document_get_top_down (doc)), ==,
+                     pyro_profile_total_weight (profile));
+
+  /* Ctrl+scroll's zoom halves the window around the pointer */
+  pyro_timeline_view_zoom (timeline, 2, plot.left);
+  gint64 zs, ze;
+  g_assert_true (pyro_timeline_view_get_window (timeline, &zs, &ze));
+  g_assert_cmpint (zs, ==, start);
+  g_assert_cmpint (llabs ((ze - zs) - (end - start) / 2), <=, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+skip_without_display (void)
+{
+  g_test_skip ("no display to open windows on: run under xvfb-run");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *data_home = g_dir_make_tmp ("pyrometer-ui-XXXXXX", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_add_func ("/ui-lower/windows", skip_without_display);
+      return g_test_run ();
+    }
+
+  app = pyro_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  g_test_add_func ("/ui-lower/source-hot-line", test_source_hot_line);
+  g_test_add_func ("/ui-lower/source-missing-and-mapped", test_source_missing_and_mapped);
+  g_test_add_func ("/ui-lower/timeline-range", test_timeline_range);
+  int status = g_test_run ();
+  g_object_unref (app);
+  g_autofree char *recent = g_build_filename (data_home, "recently-used.xbel", NULL);
+  g_unlink (recent);
+  g_rmdir (data_home);
+  return status;
+}
