@@ -90,6 +90,7 @@ pyro_profile_unref (PyroProfile *self)
   g_free (self->meta.command_line);
   g_free (self->meta.host);
   g_free (self->meta.event);
+  g_free (self->meta.os_release);
   g_ptr_array_unref (self->warnings);
   g_free (self);
 }

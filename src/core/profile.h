@@ -78,6 +78,8 @@ typedef struct {
   gboolean has_time;    /* samples carry real timestamps */
   gboolean estimated;   /* stacks were estimated (e.g. from caller/callee pairs) */
   char *event;          /* nullable: the event that weighs the samples ("cycles") */
+  char *os_release;     /* nullable: kernel release of the recording machine */
+  guint32 n_cpus;       /* CPUs online while recording, 0 when unknown */
 } PyroMetadata;
 
 typedef struct _PyroIdSet PyroIdSet;
