@@ -1,0 +1,158 @@
+/* The call graph view in a real window (under Xvfb): it lays out the
+ * document's graph off the UI thread, a click on a node selects that
+ * function in the document every view follows, a double-click focuses the
+ * graph on it, and the threshold slider hides nodes with their count. */
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "app/callgraph-view.h"
+#include "app/document.h"
+#include "fixtures.h"
+
+/* main 100 %, compute 85 %, heavy 60 %, light 20 %, parse 10 %, rare 0.3 % */
+static const char profile_text[] =
+  "main;compute;heavy 600\n"
+  "main;compute;light 200\n"
+  "main;compute 50\n"
+  "main;parse 97\n"
+  "main;parse;rare 3\n"
+  "main 50\n";
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_until (gboolean (*cond) (gpointer), gpointer data)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+  while (!cond (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return !timed_out;
+}
+
+static gboolean
+document_ready (gpointer data)
+{
+  PyroDocumentState state = pyro_document_get_state (data);
+  return (state == PYRO_DOCUMENT_READY && !pyro_document_get_busy (data)) || state == PYRO_DOCUMENT_FAILED;
+}
+
+static gboolean
+graph_ready (gpointer data)
+{
+  PyroCallGraphView *view = data;
+  GtkWidget *canvas = pyro_callgraph_view_get_canvas (view);
+  return !pyro_callgraph_view_get_busy (view) && pyro_callgraph_view_get_layout (view) != NULL
+         && gtk_widget_get_mapped (canvas) && gtk_widget_get_width (canvas) > 100;
+}
+
+static guint32
+func_named (PyroDocument *doc, const char *name)
+{
+  return fixture_func (pyro_document_get_profile (doc), name);
+}
+
+/* The canvas's click gesture, as a person's click reaches it. */
+static void
+click (PyroCallGraphView *view, guint32 box, int n_press)
+{
+  double x, y;
+  g_assert_true (pyro_callgraph_view_box_position (view, box, &x, &y));
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (pyro_callgraph_view_get_canvas (view));
+  gboolean clicked = FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+      if (!GTK_IS_GESTURE_CLICK (controller))
+        continue;
+      for (int n = 1; n <= n_press; n++)
+        {
+          g_signal_emit_by_name (controller, "pressed", n, x, y);
+          g_signal_emit_by_name (controller, "released", n, x, y);
+        }
+      clicked = TRUE;
+    }
+  g_assert_true (clicked);
+}
+
+static guint32
+box_of (PyroCallGraphView *view, guint32 func)
+{
+  const PyroCallGraphLayout *layout = pyro_callgraph_view_get_layout (view);
+  g_assert_nonnull (layout);
+  return pyro_callgraph_layout_find_func (layout, func);
+}
+
+static void
+test_click_selects (void)
+{
+  g_autofree char *path = fixture_write_temp ("ui.folded", profile_text, -1);
+  g_autoptr (PyroDocument) doc = pyro_document_new ();
+  GtkWidget *window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  PyroCallGraphView *view = PYRO_CALLGRAPH_VIEW (pyro_callgraph_view_new ());
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  pyro_callgraph_view_set_document (view, doc);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  pyro_document_load (doc, file);
+  g_assert_true (wait_until (document_ready, doc));
+  g_assert_cmpint (pyro_document_get_state (doc), ==, PYRO_DOCUMENT_READY);
+  g_assert_true (wait_until (graph_ready, view));
+
+  const PyroCallGraphLayout *layout = pyro_callgraph_view_get_layout (view);
+  g_assert_cmpuint (layout->boxes->len, ==, 5);    /* rare is under 0.5 % */
+  g_assert_cmpuint (layout->n_hidden_nodes, ==, 1);
+
+  /* a click on heavy selects heavy in the document */
+  guint32 heavy = func_named (doc, "heavy");
+  click (view, box_of (view, heavy), 1);
+  g_assert_cmpuint (pyro_document_get_selected_func (doc), ==, heavy);
+  guint32 parse = func_named (doc, "parse");
+  click (view, box_of (view, parse), 1);
+  g_assert_cmpuint (pyro_document_get_selected_func (doc), ==, parse);
+
+  /* a double-click on compute shows its callers and callees only */
+  guint32 compute = func_named (doc, "compute");
+  click (view, box_of (view, compute), 2);
+  g_assert_cmpuint (pyro_callgraph_view_get_focus (view), ==, compute);
+  g_assert_true (wait_until (graph_ready, view));
+  layout = pyro_callgraph_view_get_layout (view);
+  g_assert_cmpuint (layout->boxes->len, ==, 4);    /* main, compute, heavy, light */
+  g_assert_cmpuint (box_of (view, parse), ==, PYRO_NONE);
+
+  /* the threshold hides more, and says how many */
+  pyro_callgraph_view_set_focus (view, PYRO_NONE);
+  pyro_callgraph_view_set_threshold (view, 0.15);
+  g_assert_true (wait_until (graph_ready, view));
+  layout = pyro_callgraph_view_get_layout (view);
+  g_assert_cmpuint (layout->boxes->len, ==, 4);    /* main, compute, heavy, light */
+  g_assert_cmpuint (layout->n_hidden_nodes, ==, 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+skip_without_display (void)
+{
+  g_test_skip ("no display (run under xvfb-run)");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    g_test_add_func ("/callgraph-ui/click-selects", skip_without_display);
+  else
+    g_test_add_func ("/callgraph-ui/click-selects", test_click_selects);
+  return g_test_run ();
+}
