@@ -3,6 +3,10 @@
 #include "window.h"
 #include "application.h"
 #include "breadcrumb-bar.h"
+#include "callgraph-view.h"
+#include "compare-bar.h"
+#include "presentation.h"
+#include "tour-bar.h"
 #include "source-view.h"
 #include "timeline-view.h"
 #include "formats/reader.h"
@@ -38,6 +42,8 @@ struct _PyroWindow
   GtkSpinner *busy_spinner;
   GtkLabel *summary_label;
   GMenu *recent_submenu;
+  PyroTourBar *tour_bar;
+  PyroCompareBar *compare_bar;
 
   PyroDocument *document;
   GtkFileChooserNative *chooser;
@@ -456,6 +462,14 @@ static gboolean
 drop (GtkDropTarget *target, const GValue *value, double x, double y, PyroWindow *self)
 {
   PyroApplication *app = PYRO_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  /* One file on a profile: open it or compare with it (Ctrl compares at once). */
+  GSList *dropped = G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) ? g_value_get_boxed (value) : NULL;
+  GFile *single = G_VALUE_HOLDS (value, G_TYPE_FILE) ? g_value_get_object (value)
+                  : dropped != NULL && dropped->next == NULL ? dropped->data : NULL;
+  GdkModifierType mods = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (target));
+  if (single != NULL && pyro_compare_bar_handle_drop (self->compare_bar, single,
+                                                      (mods & GDK_CONTROL_MASK) != 0))
+    return TRUE;
   if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
     {
       GSList *files = g_value_get_boxed (value);
@@ -513,6 +527,15 @@ pyro_window_set_view (PyroWindow *self, const char *name)
 {
   adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
+
+const char *
+pyro_window_get_view (PyroWindow *self)
+{
+  return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
+PyroTourBar *pyro_window_get_tour_bar (PyroWindow *self) { return self->tour_bar; }
+PyroCompareBar *pyro_window_get_compare_bar (PyroWindow *self) { return self->compare_bar; }
 
 void
 pyro_window_get_error_text (PyroWindow *self, const char **title, const char **description)
@@ -609,9 +632,12 @@ pyro_window_class_init (PyroWindowClass *klass)
   g_type_ensure (PYRO_TYPE_BREADCRUMB_BAR);
   g_type_ensure (PYRO_TYPE_FLAME_VIEW);
   g_type_ensure (PYRO_TYPE_SQUAREMAP_VIEW);
+  g_type_ensure (PYRO_TYPE_CALLGRAPH_VIEW);
   g_type_ensure (PYRO_TYPE_FUNCTION_VIEW);
   g_type_ensure (PYRO_TYPE_SOURCE_VIEW);
   g_type_ensure (PYRO_TYPE_TIMELINE_VIEW);
+  g_type_ensure (PYRO_TYPE_TOUR_BAR);
+  g_type_ensure (PYRO_TYPE_COMPARE_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pyrometer/Pyrometer/window.ui");
@@ -632,6 +658,7 @@ pyro_window_class_init (PyroWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, flame_view);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, icicle_view);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, squaremap_view);
+  gtk_widget_class_bind_template_child_full (widget_class, "callgraph_view", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, function_view);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, source_view);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, timeline_view);
@@ -640,6 +667,8 @@ pyro_window_class_init (PyroWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, summary_label);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, recent_submenu);
+  gtk_widget_class_bind_template_child (widget_class, PyroWindow, tour_bar);
+  gtk_widget_class_bind_template_child (widget_class, PyroWindow, compare_bar);
   gtk_widget_class_bind_template_callback (widget_class, search_changed);
   gtk_widget_class_bind_template_callback (widget_class, stop_search);
 
@@ -668,6 +697,8 @@ pyro_window_init (PyroWindow *self)
   pyro_flame_view_set_document (self->flame_view, self->document);
   pyro_flame_view_set_document (self->icicle_view, self->document);
   pyro_squaremap_view_set_document (self->squaremap_view, self->document);
+  pyro_callgraph_view_set_document (PYRO_CALLGRAPH_VIEW (gtk_widget_get_template_child (GTK_WIDGET (self), PYRO_TYPE_WINDOW, "callgraph_view")),
+                                    self->document);
   pyro_function_view_set_document (self->function_view, self->document);
   pyro_source_view_set_document (self->source_view, self->document);
   pyro_timeline_view_set_document (self->timeline_view, self->document);
@@ -695,6 +726,10 @@ pyro_window_init (PyroWindow *self)
   gtk_drop_target_set_gtypes (target, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);
   g_signal_connect (target, "drop", G_CALLBACK (drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+
+  pyro_tour_bar_attach (self->tour_bar, self);
+  pyro_compare_bar_attach (self->compare_bar, self, self->view_stack);
+  pyro_presentation_attach (self, GTK_WIDGET (self->header_bar), self->tour_bar);
 
   set_title (self);
   update_actions (self);

@@ -33,6 +33,13 @@ PyroTimelineView  *pyro_window_get_timeline_view (PyroWindow *self);
 const char        *pyro_window_get_page (PyroWindow *self);
 /* Shows a view: "flame", "icicle", "squaremap", "functions". */
 void               pyro_window_set_view (PyroWindow *self, const char *name);
+/* The name of the view shown (see pyro_window_set_view()). */
+const char        *pyro_window_get_view (PyroWindow *self);
+/* The hotspot tour and the comparison of this window. */
+typedef struct _PyroTourBar PyroTourBar;
+typedef struct _PyroCompareBar PyroCompareBar;
+PyroTourBar       *pyro_window_get_tour_bar (PyroWindow *self);
+PyroCompareBar    *pyro_window_get_compare_bar (PyroWindow *self);
 /* Title and description of the error page. */
 void               pyro_window_get_error_text (PyroWindow *self, const char **title,
                                                const char **description);
