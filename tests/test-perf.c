@@ -704,6 +704,12 @@ test_several_events (void)
   /* The first event weighs the views; the others are named in a warning. */
   g_assert_cmpstr (p->meta.event, ==, "cpu-clock");
   g_assert_cmpint (p->meta.unit, ==, PYRO_UNIT_SECONDS);
+  /* feature sections */
+  g_assert_cmpstr (p->meta.host, ==, g_get_host_name ());
+  g_assert_nonnull (p->meta.command_line);
+  g_assert_nonnull (strstr (p->meta.command_line, "perf record"));
+  g_assert_nonnull (p->meta.os_release);
+  g_assert_cmpuint (p->meta.n_cpus, ==, g_get_num_processors ());
   gboolean named = FALSE;
   for (guint i = 0; i < p->warnings->len; i++)
     named |= strstr (g_ptr_array_index (p->warnings, i), "page-faults") != NULL;

@@ -29,7 +29,7 @@ perf_event_free (PerfEvent *event)
   g_free (event);
 }
 
-const char *
+static const char *
 perf_event_default_name (const struct perf_event_attr *attr)
 {
   static const char *const hardware[] = {

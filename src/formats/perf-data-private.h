@@ -127,7 +127,6 @@ gboolean perf_read_build_id_entry (PerfReader *r, const guint8 *data, gsize len,
                                    GError **error);
 /* After the attrs: picks the weighing event and where a sample's id is. */
 gboolean perf_events_ready (PerfReader *r, gsize offset, GError **error);
-const char *perf_event_default_name (const struct perf_event_attr *attr);
 void perf_event_free (PerfEvent *event);
 
 /* perf-data-records.c */

@@ -662,7 +662,11 @@ read_stream (PerfReader *r, const guint8 *data, gsize len, gsize base, gboolean 
                              "the %" G_GSIZE_FORMAT " bytes that follow the record run past the end "
                              "of the data (%" G_GSIZE_FORMAT " remain)", extra, left - size);
       pos += size + extra;
-      if (!compressed && ++count % 4096 == 0 && !pyro_format_step (r->ctx, base + pos, error))
+      /* A COMPRESSED record holds thousands of records: report each one. */
+      guint32 type;
+      memcpy (&type, rec.rec, 4);
+      if (!compressed && (++count % 4096 == 0 || type == PERF_RECORD_COMPRESSED)
+          && !pyro_format_step (r->ctx, base + pos, error))
         return FALSE;
     }
   *consumed = pos;

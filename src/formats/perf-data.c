@@ -61,6 +61,8 @@ fill_metadata (PerfReader *r)
   PerfEvent *weigh = r->weigh;
   p->meta.command_line = g_strdup (r->command_line);
   p->meta.host = g_strdup (r->hostname);
+  p->meta.os_release = g_strdup (r->os_release);
+  p->meta.n_cpus = r->nr_cpus;
   p->meta.unit = r->weigh_in_seconds ? PYRO_UNIT_SECONDS : PYRO_UNIT_SAMPLES;
   if (weigh == NULL)
     return;
