@@ -134,25 +134,37 @@ heat_of (PyroSourceView *self, const PyroLineCost *cost)
 #define PAD 6
 #define BAR 5
 
-/* Widths of the four columns from the longest texts of the file. */
+/* Widths of the four columns from the longest texts of the file (with
+ * tabular digits the longest string is the widest; measuring every line of
+ * a big file would cost more than painting it). */
 static void
 cost_gutter_update_widths (PyroCostGutter *gutter)
 {
   PyroSourceView *owner = gutter->owner;
   int widths[N_COLS] = { 0 };
-  g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (gutter), NULL);
+  char *longest[N_COLS] = { NULL };
   for (guint i = 0; owner->costs != NULL && i < owner->costs->lines->len; i++)
     {
       char *texts[N_COLS];
       cost_texts (owner, &g_array_index (owner->costs->lines, PyroLineCost, i), texts);
       for (int c = 0; c < N_COLS; c++)
         {
-          int w, h;
-          pango_layout_set_text (layout, texts[c], -1);
-          pango_layout_get_pixel_size (layout, &w, &h);
-          widths[c] = MAX (widths[c], w);
-          g_free (texts[c]);
+          if (longest[c] == NULL || strlen (texts[c]) > strlen (longest[c]))
+            {
+              g_free (longest[c]);
+              longest[c] = texts[c];
+            }
+          else
+            g_free (texts[c]);
         }
+    }
+  g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (gutter), NULL);
+  for (int c = 0; c < N_COLS; c++)
+    {
+      int h;
+      pango_layout_set_text (layout, longest[c] != NULL ? longest[c] : "", -1);
+      pango_layout_get_pixel_size (layout, &widths[c], &h);
+      g_free (longest[c]);
     }
   int total = BAR + PAD;
   for (int c = 0; c < N_COLS; c++)
@@ -516,6 +528,7 @@ load_file (PyroSourceView *self)
   self->load_cancellable = g_cancellable_new ();
   self->loading = TRUE;
   self->hot_line = 0;
+  g_clear_pointer (&self->costs, pyro_line_costs_free);
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), "", 0);
   gtk_stack_set_visible_child (GTK_STACK (self->stack), self->scrolled);
   update_header (self);
@@ -575,7 +588,6 @@ show_selected (PyroSourceView *self)
   self->file_id = file_id;
   g_free (self->recorded_path);
   self->recorded_path = g_strdup (file);
-  recompute_costs (self);
   load_file (self);
 }
 
