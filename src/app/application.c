@@ -1,6 +1,8 @@
 #include <glib/gi18n.h>
 
 #include "application.h"
+#include "compare-bar.h"
+#include "demos.h"
 #include "window.h"
 
 #define RECENT_APP_NAME "Pyrometer"
@@ -12,6 +14,8 @@ struct _PyroApplication
   GMenu *recent_menu;
   GtkRecentManager *recent_manager;
   GSettings *settings;
+  GFile *compare_before;   /* --compare: the profile the opened one is compared with */
+  gboolean open_demo;      /* --demo */
 };
 
 G_DEFINE_FINAL_TYPE (PyroApplication, pyro_application, ADW_TYPE_APPLICATION)
@@ -202,9 +206,34 @@ pyro_application_startup (GApplication *app)
   self->settings = lookup_settings ();
 }
 
+/* --compare and --demo act in the instance that parsed them: the one that
+ * runs, unless another instance is already running. */
+static int
+pyro_application_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  PyroApplication *self = PYRO_APPLICATION (app);
+  g_autofree char *compare = NULL;
+  if (g_variant_dict_lookup (options, "compare", "^ay", &compare))
+    self->compare_before = g_file_new_for_commandline_arg (compare);
+  self->open_demo = g_variant_dict_contains (options, "demo");
+  return -1;
+}
+
 static void
 pyro_application_activate (GApplication *app)
 {
+  PyroApplication *self = PYRO_APPLICATION (app);
+  if (self->open_demo)
+    {
+      self->open_demo = FALSE;
+      g_autoptr (GFile) demo = pyro_demos_find_bundled ();
+      if (demo != NULL)
+        {
+          pyro_application_open_file (self, demo, NULL);
+          return;
+        }
+      g_printerr (_("pyrometer: the bundled demo recording is not installed\n"));
+    }
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
     window = GTK_WINDOW (new_window (PYRO_APPLICATION (app)));
@@ -219,7 +248,12 @@ pyro_application_open (GApplication *app, GFile **files, int n_files, const char
   PyroWindow *reuse = active != NULL && PYRO_IS_WINDOW (active) ? PYRO_WINDOW (active) : NULL;
 
   for (int i = 0; i < n_files; i++)
-    pyro_application_open_file (self, files[i], i == 0 ? reuse : NULL);
+    {
+      PyroWindow *window = pyro_application_open_file (self, files[i], i == 0 ? reuse : NULL);
+      if (i == 0 && self->compare_before != NULL)
+        pyro_compare_bar_compare_with_file (pyro_window_get_compare_bar (window), self->compare_before);
+    }
+  g_clear_object (&self->compare_before);
 }
 
 static void
@@ -228,6 +262,7 @@ pyro_application_finalize (GObject *object)
   PyroApplication *self = PYRO_APPLICATION (object);
   g_clear_object (&self->recent_menu);
   g_clear_object (&self->settings);
+  g_clear_object (&self->compare_before);
   G_OBJECT_CLASS (pyro_application_parent_class)->finalize (object);
 }
 
@@ -240,12 +275,21 @@ pyro_application_class_init (PyroApplicationClass *klass)
   object_class->finalize = pyro_application_finalize;
   app_class->startup = pyro_application_startup;
   app_class->activate = pyro_application_activate;
+  app_class->handle_local_options = pyro_application_handle_local_options;
   app_class->open = pyro_application_open;
 }
 
 static void
 pyro_application_init (PyroApplication *self)
 {
+  const GOptionEntry options[] = {
+    { "compare", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Show the profile opened compared with this one (before)"), N_("FILE_A") },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Open the bundled demo recording"), NULL },
+    { NULL },
+  };
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
   self->recent_menu = g_menu_new ();
 }
 

@@ -5,6 +5,8 @@
 #include "breadcrumb-bar.h"
 #include "callgraph-view.h"
 #include "compare-bar.h"
+#include "demos.h"
+#include "export-dialog.h"
 #include "presentation.h"
 #include "tour-bar.h"
 #include "source-view.h"
@@ -44,6 +46,7 @@ struct _PyroWindow
   GMenu *recent_submenu;
   PyroTourBar *tour_bar;
   PyroCompareBar *compare_bar;
+  GMenu *demos_submenu;
 
   PyroDocument *document;
   GtkFileChooserNative *chooser;
@@ -669,6 +672,7 @@ pyro_window_class_init (PyroWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, recent_submenu);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, tour_bar);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, compare_bar);
+  gtk_widget_class_bind_template_child (widget_class, PyroWindow, demos_submenu);
   gtk_widget_class_bind_template_callback (widget_class, search_changed);
   gtk_widget_class_bind_template_callback (widget_class, stop_search);
 
@@ -730,6 +734,8 @@ pyro_window_init (PyroWindow *self)
   pyro_tour_bar_attach (self->tour_bar, self);
   pyro_compare_bar_attach (self->compare_bar, self, self->view_stack);
   pyro_presentation_attach (self, GTK_WIDGET (self->header_bar), self->tour_bar);
+  pyro_export_dialog_attach (self);
+  pyro_demos_attach (self, self->demos_submenu);
 
   set_title (self);
   update_actions (self);
