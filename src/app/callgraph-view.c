@@ -4,6 +4,7 @@
 #include "callgraph-view.h"
 #include "core/call-graph.h"
 #include "render/callgraph-painter.h"
+#include "render/callgraph-tiles.h"
 
 #define MIN_ZOOM 0.05
 #define MAX_ZOOM 4.0
@@ -34,6 +35,7 @@ struct _PyroCallGraphView
   PyroCallGraph *graph;
   PyroCallGraphLayout *layout;
   PyroCallGraphPainter *painter;
+  PyroCallGraphTiles *tiles;
   char *message;             /* shown instead of a graph: an error, "empty" */
 
   GCancellable *cancellable;
@@ -171,11 +173,11 @@ job_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   g_clear_pointer (&self->layout, pyro_callgraph_layout_free);
   self->layout = g_steal_pointer (&job->layout);
+  pyro_callgraph_tiles_clear (self->tiles);
   g_clear_pointer (&self->message, g_free);
   if (self->layout->boxes->len == 0)
     self->message = g_strdup (_("No function is above the threshold"));
   self->hover = PYRO_NONE;
-  pyro_callgraph_painter_set_hover (self->painter, PYRO_NONE);
   update_hidden_label (self);
   update_focus_bar (self);
   if (self->fit_pending)
@@ -225,6 +227,7 @@ selected_changed (PyroCallGraphView *self)
 {
   guint32 func = pyro_document_get_selected_func (self->document);
   pyro_callgraph_painter_set_selected (self->painter, func);
+  pyro_callgraph_tiles_clear (self->tiles);
   gtk_widget_queue_draw (self->canvas);
 }
 
@@ -297,9 +300,14 @@ draw_canvas (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
     }
   if (self->fit_pending)
     pyro_callgraph_view_fit (self);
-  cairo_translate (cr, self->offset_x, self->offset_y);
+  /* panning copies cached tiles; only the hovered node is painted live */
+  pyro_callgraph_tiles_paint (self->tiles, cr, self->painter, self->layout, self->zoom,
+                              self->offset_x, self->offset_y, width, height);
+  if (self->hover == PYRO_NONE)
+    return;
+  cairo_translate (cr, round (self->offset_x), round (self->offset_y));
   cairo_scale (cr, self->zoom, self->zoom);
-  pyro_callgraph_painter_paint (self->painter, cr, self->layout);
+  pyro_callgraph_painter_paint_hover (self->painter, cr, self->layout, self->hover);
 }
 
 /* ---- input ---- */
@@ -368,7 +376,6 @@ motion (GtkEventControllerMotion *controller, double x, double y, PyroCallGraphV
   if (box == self->hover)
     return;
   self->hover = box;
-  pyro_callgraph_painter_set_hover (self->painter, box);
   gtk_widget_set_cursor_from_name (self->canvas, box != PYRO_NONE ? "pointer" : NULL);
   gtk_widget_queue_draw (self->canvas);
 }
@@ -379,7 +386,6 @@ leave (GtkEventControllerMotion *controller, PyroCallGraphView *self)
   if (self->hover == PYRO_NONE)
     return;
   self->hover = PYRO_NONE;
-  pyro_callgraph_painter_set_hover (self->painter, PYRO_NONE);
   gtk_widget_queue_draw (self->canvas);
 }
 
@@ -565,6 +571,7 @@ pyro_callgraph_view_set_colorblind (PyroCallGraphView *self, gboolean colorblind
   g_return_if_fail (PYRO_IS_CALLGRAPH_VIEW (self));
   pyro_callgraph_painter_set_colors (self->painter, colorblind ? PYRO_CALLGRAPH_COLORS_VIRIDIS
                                                                : PYRO_CALLGRAPH_COLORS_TEMPERATURE);
+  pyro_callgraph_tiles_clear (self->tiles);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->colorblind_toggle), colorblind);
   gtk_widget_queue_draw (self->canvas);
 }
@@ -624,6 +631,7 @@ pyro_callgraph_view_finalize (GObject *object)
   PyroCallGraphView *self = PYRO_CALLGRAPH_VIEW (object);
   g_clear_pointer (&self->graph, pyro_call_graph_unref);
   g_clear_pointer (&self->layout, pyro_callgraph_layout_free);
+  g_clear_pointer (&self->tiles, pyro_callgraph_tiles_free);
   g_clear_pointer (&self->painter, pyro_callgraph_painter_free);
   g_free (self->message);
   G_OBJECT_CLASS (pyro_callgraph_view_parent_class)->finalize (object);
@@ -734,6 +742,7 @@ pyro_callgraph_view_init (PyroCallGraphView *self)
   self->hover = PYRO_NONE;
   self->fit_pending = TRUE;
   self->painter = pyro_callgraph_painter_new (NULL);
+  self->tiles = pyro_callgraph_tiles_new ();
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);

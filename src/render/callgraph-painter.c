@@ -350,3 +350,42 @@ pyro_callgraph_painter_paint (PyroCallGraphPainter *self, cairo_t *cr,
     }
   cairo_restore (cr);
 }
+
+void
+pyro_callgraph_painter_paint_hover (PyroCallGraphPainter *self, cairo_t *cr,
+                                    const PyroCallGraphLayout *layout, guint32 box)
+{
+  if (box >= layout->boxes->len)
+    return;
+  ensure_cache (self, layout);
+  pango_cairo_update_context (cr, self->context);
+  double clip[4];
+  cairo_clip_extents (cr, &clip[0], &clip[1], &clip[2], &clip[3]);
+  double sx = 1, sy = 0;
+  cairo_user_to_device_distance (cr, &sx, &sy);
+  gboolean text = hypot (sx, sy) >= MIN_TEXT_SCALE;
+  guint32 saved = self->hover;
+  self->hover = box;
+
+  cairo_save (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_tolerance (cr, 0.5);
+  for (guint i = 0; i < layout->wires->len; i++)
+    {
+      const PyroCallGraphWire *w = &g_array_index (layout->wires, PyroCallGraphWire, i);
+      if (touches_hover (self, w))
+        paint_wire (self, cr, w, i, 2, 1, text, clip);
+    }
+  for (guint i = 0; i < layout->wires->len; i++)
+    {
+      const PyroCallGraphWire *w = &g_array_index (layout->wires, PyroCallGraphWire, i);
+      if (touches_hover (self, w))
+        {
+          guint32 other = w->from == box ? w->to : w->from;
+          paint_box (self, cr, &g_array_index (layout->boxes, PyroCallGraphBox, other), other, text);
+        }
+    }
+  paint_box (self, cr, &g_array_index (layout->boxes, PyroCallGraphBox, box), box, text);
+  cairo_restore (cr);
+  self->hover = saved;
+}

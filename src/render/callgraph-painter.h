@@ -29,6 +29,10 @@ void pyro_callgraph_painter_set_selected (PyroCallGraphPainter *self, guint32 fu
 
 void pyro_callgraph_painter_paint (PyroCallGraphPainter *self, cairo_t *cr,
                                    const PyroCallGraphLayout *layout);
+/* Paints only box @box and its edges, emphasised, over a graph painted
+ * without hover (for example from tiles). */
+void pyro_callgraph_painter_paint_hover (PyroCallGraphPainter *self, cairo_t *cr,
+                                         const PyroCallGraphLayout *layout, guint32 box);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PyroCallGraphPainter, pyro_callgraph_painter_free)
 
