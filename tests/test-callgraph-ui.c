@@ -3,10 +3,13 @@
  * function in the document every view follows, a double-click focuses the
  * graph on it, and the threshold slider hides nodes with their count. */
 #include <gtk/gtk.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
+#include "app/application.h"
 #include "app/callgraph-view.h"
 #include "app/document.h"
+#include "app/window.h"
 #include "fixtures.h"
 
 /* main 100 %, compute 85 %, heavy 60 %, light 20 %, parse 10 %, rare 0.3 % */
@@ -140,6 +143,40 @@ test_click_selects (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+callers_listed (gpointer data)
+{
+  return g_list_model_get_n_items (pyro_function_view_get_callers (data)) == 1;
+}
+
+/* The page of the real window: a click selects the function that the
+ * function table's Callers list then shows the callers of. */
+static void
+test_window_page (void)
+{
+  g_autofree char *path = fixture_write_temp ("window.folded", profile_text, -1);
+  g_autoptr (PyroApplication) app = pyro_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  PyroWindow *window = pyro_application_open_file (app, file, NULL);
+  g_assert_nonnull (window);
+  PyroDocument *doc = pyro_window_get_document (window);
+  g_assert_true (wait_until (document_ready, doc));
+
+  pyro_window_set_view (window, "callgraph");
+  GObject *page = gtk_widget_get_template_child (GTK_WIDGET (window), PYRO_TYPE_WINDOW, "callgraph_view");
+  g_assert_true (PYRO_IS_CALLGRAPH_VIEW (page));
+  PyroCallGraphView *view = PYRO_CALLGRAPH_VIEW (page);
+  g_assert_true (wait_until (graph_ready, view));
+
+  guint32 heavy = func_named (doc, "heavy");
+  click (view, box_of (view, heavy), 1);
+  g_assert_cmpuint (pyro_document_get_selected_func (doc), ==, heavy);
+  g_assert_true (wait_until (callers_listed, pyro_window_get_function_view (window)));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 skip_without_display (void)
 {
@@ -149,10 +186,20 @@ skip_without_display (void)
 int
 main (int argc, char **argv)
 {
+  /* keep the recent-files list of the person running the tests untouched */
+  g_autofree char *data_home = g_dir_make_tmp ("pyrometer-cg-ui-XXXXXX", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_test_init (&argc, &argv, NULL);
   if (!gtk_init_check ())
     g_test_add_func ("/callgraph-ui/click-selects", skip_without_display);
   else
-    g_test_add_func ("/callgraph-ui/click-selects", test_click_selects);
-  return g_test_run ();
+    {
+      g_test_add_func ("/callgraph-ui/click-selects", test_click_selects);
+      g_test_add_func ("/callgraph-ui/window-page", test_window_page);
+    }
+  int status = g_test_run ();
+  g_autofree char *recent = g_build_filename (data_home, "recently-used.xbel", NULL);
+  g_unlink (recent);
+  g_rmdir (data_home);
+  return status;
 }
