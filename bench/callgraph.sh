@@ -9,4 +9,4 @@ set -euo pipefail
 build="${PYRO_BUILDDIR:?set PYRO_BUILDDIR to a meson build directory}"
 prog="$build/bench/callgraph-layout"
 [ -x "$prog" ] || ninja -C "$build" bench/callgraph-layout >/dev/null
-/usr/bin/time -f "peak RSS: %M KB, wall %e s (building the profile, 5 layouts, 241 frames)" "$prog" 500 1500 5
+/usr/bin/time -f "peak RSS: %M KB, wall %e s (building the profile, 5 layouts and the pans)" "$prog" 500 1500 5
