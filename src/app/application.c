@@ -4,6 +4,7 @@
 #include "compare-bar.h"
 #include "demos.h"
 #include "window.h"
+#include "preferences-window.h"
 
 #define RECENT_APP_NAME "Pyrometer"
 #define RECENT_MAX 10
@@ -170,10 +171,22 @@ about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static void
+preferences_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PyroApplication *self = user_data;
+  GtkWidget *prefs = pyro_preferences_window_new (self->settings);
+  gtk_window_set_transient_for (GTK_WINDOW (prefs),
+                                gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_set_application (GTK_WINDOW (prefs), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_action },
   { .name = "new-window", .activate = new_window_action },
   { .name = "about", .activate = about_action },
+  { .name = "preferences", .activate = preferences_action },
 };
 
 /* GApplication */
@@ -195,6 +208,7 @@ pyro_application_startup (GApplication *app)
     { "win.close", { "<Control>w", NULL } },
     { "win.undo", { "<Control>z", NULL } },
     { "win.find", { "<Control>f", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
   };
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
@@ -204,6 +218,9 @@ pyro_application_startup (GApplication *app)
                            G_CONNECT_SWAPPED);
   rebuild_recent_menu (self);
   self->settings = lookup_settings ();
+  /* Without the schema there is nothing to edit. */
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (app), "preferences")),
+                               self->settings != NULL);
 }
 
 /* --compare and --demo act in the instance that parsed them: the one that

@@ -4,6 +4,7 @@
 #include "application.h"
 #include "breadcrumb-bar.h"
 #include "callgraph-view.h"
+#include "window-settings.h"
 #include "compare-bar.h"
 #include "demos.h"
 #include "export-dialog.h"
@@ -592,7 +593,10 @@ pyro_window_constructed (GObject *object)
   g_menu_append_section (self->recent_submenu, NULL, pyro_application_get_recent_menu (app));
   GSettings *settings = pyro_application_get_settings (app);
   if (settings != NULL)
-    restore_size (self, settings);
+    {
+      restore_size (self, settings);
+      pyro_window_settings_attach (self, settings);
+    }
 }
 
 static void
