@@ -174,6 +174,31 @@ test_time_and_thread_filter (void)
 }
 
 static void
+test_memory_weight (void)
+{
+  g_autoptr (PyroProfile) p = pyro_profile_new ("test");
+  guint32 t = pyro_profile_add_thread (p, 1, 1, "main", "prog");
+  guint32 f = pyro_profile_add_func (p, pyro_profile_intern (p, "alloc"), 0, 0, 0, PYRO_FUNC_PYTHON);
+  guint32 g = pyro_profile_add_func (p, pyro_profile_intern (p, "compute"), 0, 0, 0, PYRO_FUNC_PYTHON);
+  guint32 sf = pyro_profile_add_stack (p, PYRO_NONE, pyro_profile_add_frame (p, f, 0, 0));
+  guint32 sg = pyro_profile_add_stack (p, PYRO_NONE, pyro_profile_add_frame (p, g, 0, 0));
+  pyro_profile_add_sample (p, 0, sf, t, 1);
+  pyro_profile_add_sample_bytes (p, 0, 4096);
+  for (int i = 0; i < 3; i++)
+    pyro_profile_add_sample (p, 0, sg, t, 1);
+  pyro_profile_finish (p);
+
+  g_autoptr (PyroSelection) sel = pyro_selection_new ();
+  g_autoptr (PyroCallTree) cpu = pyro_call_tree_new (p, sel, NULL, NULL);
+  g_assert_cmpfloat (pyro_call_tree_total (cpu), ==, 4);
+  sel->weight = PYRO_WEIGHT_MEMORY_GROWTH;
+  g_autoptr (PyroCallTree) mem = pyro_call_tree_new (p, sel, NULL, NULL);
+  g_assert_cmpfloat (pyro_call_tree_total (mem), ==, 4096);
+  g_assert_cmpfloat (mem->total[pyro_call_tree_find_child (mem, 0, f)], ==, 4096);
+  g_assert_cmpuint (pyro_call_tree_find_child (mem, 0, g), ==, PYRO_NONE);
+}
+
+static void
 test_interning (void)
 {
   g_autoptr (PyroProfile) p = pyro_profile_new ("test");
@@ -208,5 +233,6 @@ main (int argc, char **argv)
   g_test_add_func ("/model/collapse-recursion", test_collapse_recursion);
   g_test_add_func ("/model/neighbours", test_neighbours);
   g_test_add_func ("/model/time-thread-filter", test_time_and_thread_filter);
+  g_test_add_func ("/model/memory-weight", test_memory_weight);
   return g_test_run ();
 }

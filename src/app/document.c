@@ -42,6 +42,7 @@ enum {
   PROP_BUSY,
   PROP_CAN_UNDO,
   PROP_INVERTED,
+  PROP_MEMORY_GROWTH,
   PROP_SELECTED_FUNC,
   N_PROPS
 };
@@ -416,6 +417,34 @@ pyro_document_set_inverted (PyroDocument *self, gboolean inverted)
   recompute (self);
 }
 
+void
+pyro_document_set_memory_growth (PyroDocument *self, gboolean memory_growth)
+{
+  g_return_if_fail (PYRO_IS_DOCUMENT (self));
+  PyroWeightKind weight = memory_growth ? PYRO_WEIGHT_MEMORY_GROWTH : PYRO_WEIGHT_PRIMARY;
+  if (self->profile == NULL || self->selection->weight == weight
+      || (memory_growth && !pyro_document_has_memory_growth (self)))
+    return;
+  remember (self);
+  self->selection->weight = weight;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY_GROWTH]);
+  recompute (self);
+}
+
+gboolean
+pyro_document_get_memory_growth (PyroDocument *self)
+{
+  g_return_val_if_fail (PYRO_IS_DOCUMENT (self), FALSE);
+  return self->selection->weight == PYRO_WEIGHT_MEMORY_GROWTH;
+}
+
+gboolean
+pyro_document_has_memory_growth (PyroDocument *self)
+{
+  g_return_val_if_fail (PYRO_IS_DOCUMENT (self), FALSE);
+  return self->profile != NULL && self->profile->sample_bytes != NULL;
+}
+
 gboolean
 pyro_document_get_inverted (PyroDocument *self)
 {
@@ -430,12 +459,15 @@ pyro_document_undo (PyroDocument *self)
   if (self->history->len == 0)
     return FALSE;
   gboolean was_inverted = self->selection->invert;
+  PyroWeightKind was_weight = self->selection->weight;
   pyro_selection_free (self->selection);
   self->selection = g_ptr_array_steal_index (self->history, self->history->len - 1);
   if (self->history->len == 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
   if (was_inverted != self->selection->invert)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INVERTED]);
+  if (was_weight != self->selection->weight)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY_GROWTH]);
   recompute (self);
   return TRUE;
 }
@@ -575,6 +607,9 @@ pyro_document_get_property (GObject *object, guint prop_id, GValue *value, GPara
     case PROP_INVERTED:
       g_value_set_boolean (value, self->selection->invert);
       break;
+    case PROP_MEMORY_GROWTH:
+      g_value_set_boolean (value, self->selection->weight == PYRO_WEIGHT_MEMORY_GROWTH);
+      break;
     case PROP_SELECTED_FUNC:
       g_value_set_uint (value, self->selected_func);
       break;
@@ -593,6 +628,9 @@ pyro_document_set_property (GObject *object, guint prop_id, const GValue *value,
     {
     case PROP_INVERTED:
       pyro_document_set_inverted (self, g_value_get_boolean (value));
+      break;
+    case PROP_MEMORY_GROWTH:
+      pyro_document_set_memory_growth (self, g_value_get_boolean (value));
       break;
     case PROP_SELECTED_FUNC:
       pyro_document_set_selected_func (self, g_value_get_uint (value));
@@ -662,6 +700,9 @@ pyro_document_class_init (PyroDocumentClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_INVERTED] =
     g_param_spec_boolean ("inverted", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MEMORY_GROWTH] =
+    g_param_spec_boolean ("memory-growth", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SELECTED_FUNC] =
     g_param_spec_uint ("selected-func", NULL, NULL, 0, G_MAXUINT32, PYRO_NONE,

@@ -56,6 +56,11 @@ void              pyro_document_set_range (PyroDocument *self, gint64 start, gin
 void              pyro_document_clear_range (PyroDocument *self);
 void              pyro_document_set_inverted (PyroDocument *self, gboolean inverted);
 gboolean          pyro_document_get_inverted (PyroDocument *self);
+/* Weigh every view by the memory growth charged to samples instead of the
+ * trace's own unit; only for traces that carry it. */
+void              pyro_document_set_memory_growth (PyroDocument *self, gboolean memory_growth);
+gboolean          pyro_document_get_memory_growth (PyroDocument *self);
+gboolean          pyro_document_has_memory_growth (PyroDocument *self);
 /* Undoes the last change of the selection; FALSE when there is none. */
 gboolean          pyro_document_undo (PyroDocument *self);
 gboolean          pyro_document_get_can_undo (PyroDocument *self);

@@ -199,6 +199,23 @@ set_title (PyroWindow *self)
                                      name[0] != '\0' ? name : _("Pyrometer"));
 }
 
+/* "Weigh by memory growth": the RSS growth the recorder charged to each
+ * sample becomes the weight of every view. */
+static void
+memory_growth_change_state (GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+  PyroWindow *self = user_data;
+  pyro_document_set_memory_growth (self->document, g_variant_get_boolean (value));
+}
+
+static void
+memory_growth_changed (PyroWindow *self)
+{
+  GAction *memory = g_action_map_lookup_action (G_ACTION_MAP (self), "memory-growth");
+  g_simple_action_set_state (G_SIMPLE_ACTION (memory),
+                             g_variant_new_boolean (pyro_document_get_memory_growth (self->document)));
+}
+
 static void
 state_changed (PyroWindow *self)
 {
@@ -207,6 +224,10 @@ state_changed (PyroWindow *self)
   PyroApplication *app = PYRO_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
 
   set_title (self);
+  GAction *memory = g_action_map_lookup_action (G_ACTION_MAP (self), "memory-growth");
+  if (memory != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (memory),
+                                 state == PYRO_DOCUMENT_READY && pyro_document_has_memory_growth (self->document));
   switch (state)
     {
     case PYRO_DOCUMENT_EMPTY:
@@ -729,6 +750,12 @@ pyro_window_init (PyroWindow *self)
 
   g_autoptr (GPropertyAction) invert = g_property_action_new ("invert", self->document, "inverted");
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (invert));
+  g_autoptr (GSimpleAction) memory = g_simple_action_new_stateful ("memory-growth", NULL,
+                                                                   g_variant_new_boolean (FALSE));
+  g_simple_action_set_enabled (memory, FALSE);
+  g_signal_connect (memory, "change-state", G_CALLBACK (memory_growth_change_state), self);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (memory));
+  g_signal_connect_swapped (self->document, "notify::memory-growth", G_CALLBACK (memory_growth_changed), self);
 
   GtkDropTarget *target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
   gtk_drop_target_set_gtypes (target, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);

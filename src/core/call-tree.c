@@ -265,7 +265,10 @@ pyro_call_tree_new (PyroProfile *profile, const PyroSelection *selection,
   const gint64 *time = (const gint64 *) profile->sample_time->data;
   const guint32 *sample_stack = (const guint32 *) profile->sample_stack->data;
   const guint32 *sample_thread = (const guint32 *) profile->sample_thread->data;
-  const double *weight = (const double *) profile->sample_weight->data;
+  /* memory growth when asked for and the trace has it */
+  gboolean by_bytes = selection != NULL && selection->weight == PYRO_WEIGHT_MEMORY_GROWTH
+                      && profile->sample_bytes != NULL;
+  const double *weight = (const double *) (by_bytes ? profile->sample_bytes : profile->sample_weight)->data;
   guint n_samples = pyro_profile_n_samples (profile);
   gboolean by_time = selection != NULL && selection->has_range;
   gboolean by_thread = selection != NULL && selection->threads->len > 0;

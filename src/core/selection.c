@@ -19,6 +19,7 @@ pyro_selection_copy (const PyroSelection *self)
   copy->range_start = self->range_start;
   copy->range_end = self->range_end;
   copy->invert = self->invert;
+  copy->weight = self->weight;
   g_array_append_vals (copy->threads, self->threads->data, self->threads->len);
   g_array_append_vals (copy->transforms, self->transforms->data, self->transforms->len);
   return copy;
@@ -37,7 +38,7 @@ pyro_selection_free (PyroSelection *self)
 gboolean
 pyro_selection_equal (const PyroSelection *a, const PyroSelection *b)
 {
-  if (a->has_range != b->has_range || a->invert != b->invert)
+  if (a->has_range != b->has_range || a->invert != b->invert || a->weight != b->weight)
     return FALSE;
   if (a->has_range && (a->range_start != b->range_start || a->range_end != b->range_end))
     return FALSE;

@@ -22,6 +22,12 @@ typedef struct {
   guint32 func;
 } PyroTransform;
 
+/* What each sample weighs in the derived views. */
+typedef enum {
+  PYRO_WEIGHT_PRIMARY,        /* the trace's own unit: samples, seconds, bytes */
+  PYRO_WEIGHT_MEMORY_GROWTH,  /* bytes of RSS growth charged to the sample (sample_bytes) */
+} PyroWeightKind;
+
 typedef struct {
   gboolean has_range;
   gint64 range_start;   /* ns, inclusive */
@@ -29,6 +35,7 @@ typedef struct {
   GArray *threads;      /* guint32 thread indices; empty = every thread */
   GArray *transforms;   /* PyroTransform, applied in order */
   gboolean invert;      /* bottom-up: roots are the functions that ran */
+  PyroWeightKind weight;
 } PyroSelection;
 
 PyroSelection *pyro_selection_new (void);
