@@ -85,14 +85,6 @@ set_attr (void *object, const char *name, const char *value)
   agsafeset (object, (char *) name, (char *) value, (char *) "");
 }
 
-/* Point of a cubic Bézier at t = 1/2. */
-static void
-bezier_middle (const double *p, double *x, double *y)
-{
-  *x = (p[0] + 3 * p[2] + 3 * p[4] + p[6]) / 8;
-  *y = (p[1] + 3 * p[3] + 3 * p[5] + p[7]) / 8;
-}
-
 static void
 read_wire (Agedge_t *e, const boxf *bb, PyroCallGraphWire *wire)
 {
@@ -119,25 +111,140 @@ read_wire (Agedge_t *e, const boxf *bb, PyroCallGraphWire *wire)
   wire->points = (double *) g_array_free (pts, FALSE);
 }
 
+/* Point at @t (0 … 1) along the chain of cubic segments of @wire. */
 static void
-place_label (PyroCallGraphWire *wire)
+wire_point (const PyroCallGraphWire *wire, double t, double *x, double *y)
 {
-  double mx, my;
   guint segments = wire->n_points >= 4 ? (wire->n_points - 1) / 3 : 0;
   if (segments == 0)
     {
-      mx = wire->n_points > 0 ? wire->points[0] : 0;
-      my = wire->n_points > 0 ? wire->points[1] : 0;
+      *x = wire->n_points > 0 ? wire->points[0] : 0;
+      *y = wire->n_points > 0 ? wire->points[1] : 0;
+      return;
     }
-  else if (segments % 2 == 0)
+  double pos = CLAMP (t, 0, 1) * segments;
+  guint i = MIN ((guint) pos, segments - 1);
+  double u = pos - i, v = 1 - u;
+  const double *p = wire->points + 6 * i;
+  double a = v * v * v, b = 3 * v * v * u, c = 3 * v * u * u, d = u * u * u;
+  *x = a * p[0] + b * p[2] + c * p[4] + d * p[6];
+  *y = a * p[1] + b * p[3] + c * p[5] + d * p[7];
+}
+
+/* Rectangles already taken, bucketed in a grid so each test looks at a
+ * few neighbours only. */
+#define CELL 64.0
+
+typedef struct {
+  GHashTable *cells;   /* cell key -> GArray of rectangle indices */
+  GArray *rects;       /* double[4]: x, y, w, h */
+  GArray *owners;      /* guint32: the wire a rectangle traces, or PYRO_NONE */
+} Occupancy;
+
+static gint64
+cell_key (gint64 cx, gint64 cy)
+{
+  return (cy << 32) ^ (cx & 0xffffffff);
+}
+
+static void
+occupancy_add (Occupancy *o, double x, double y, double w, double h, guint32 owner)
+{
+  double r[4] = { x, y, w, h };
+  guint index = o->owners->len;
+  g_array_append_vals (o->rects, r, 4);
+  g_array_append_val (o->owners, owner);
+  for (gint64 cy = (gint64) floor (y / CELL); cy <= (gint64) floor ((y + h) / CELL); cy++)
+    for (gint64 cx = (gint64) floor (x / CELL); cx <= (gint64) floor ((x + w) / CELL); cx++)
+      {
+        gint64 key = cell_key (cx, cy);
+        GArray *list = g_hash_table_lookup (o->cells, &key);
+        if (list == NULL)
+          {
+            list = g_array_new (FALSE, FALSE, sizeof (guint));
+            g_hash_table_insert (o->cells, g_memdup2 (&key, sizeof key), list);
+          }
+        g_array_append_val (list, index);
+      }
+}
+
+static gboolean
+occupancy_hits (const Occupancy *o, double x, double y, double w, double h, guint32 ignore)
+{
+  for (gint64 cy = (gint64) floor (y / CELL); cy <= (gint64) floor ((y + h) / CELL); cy++)
+    for (gint64 cx = (gint64) floor (x / CELL); cx <= (gint64) floor ((x + w) / CELL); cx++)
+      {
+        gint64 key = cell_key (cx, cy);
+        GArray *list = g_hash_table_lookup (o->cells, &key);
+        for (guint k = 0; list != NULL && k < list->len; k++)
+          {
+            guint index = g_array_index (list, guint, k);
+            const double *r = &g_array_index (o->rects, double, 4 * index);
+            if (g_array_index (o->owners, guint32, index) == ignore)
+              continue;
+            if (x < r[0] + r[2] && r[0] < x + w && y < r[1] + r[3] && r[1] < y + h)
+              return TRUE;
+          }
+      }
+  return FALSE;
+}
+
+/* Puts every edge label beside its curve, at the middle when that spot
+ * clears the nodes, the other labels and the other curves, else at the
+ * first clear spot further along or on the other side; heavier edges (laid
+ * out first) get the better spots. */
+static void
+place_labels (PyroCallGraphLayout *self)
+{
+  static const double along[] = { 0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8 };
+  Occupancy o = { g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_array_unref),
+                  g_array_new (FALSE, FALSE, sizeof (double)), g_array_new (FALSE, FALSE, sizeof (guint32)) };
+  for (guint i = 0; i < self->boxes->len; i++)
     {
-      mx = wire->points[2 * 3 * (segments / 2)];
-      my = wire->points[2 * 3 * (segments / 2) + 1];
+      const PyroCallGraphBox *b = &g_array_index (self->boxes, PyroCallGraphBox, i);
+      occupancy_add (&o, b->x, b->y, b->width, b->height, PYRO_NONE);
     }
-  else
-    bezier_middle (wire->points + 2 * 3 * (segments / 2), &mx, &my);
-  wire->label_x = mx + 5;
-  wire->label_y = my - wire->label_height / 2;
+  for (guint i = 0; i < self->wires->len; i++)
+    {
+      const PyroCallGraphWire *w = &g_array_index (self->wires, PyroCallGraphWire, i);
+      guint steps = MAX (4, (w->n_points / 3) * 6);
+      for (guint k = 0; k <= steps; k++)
+        {
+          double x, y;
+          wire_point (w, (double) k / steps, &x, &y);
+          occupancy_add (&o, x - 1.5, y - 1.5, 3, 3, i);
+        }
+    }
+  for (guint i = 0; i < self->wires->len; i++)
+    {
+      PyroCallGraphWire *w = &g_array_index (self->wires, PyroCallGraphWire, i);
+      double best_x = 0, best_y = 0;
+      gboolean found = FALSE;
+      for (guint k = 0; k < G_N_ELEMENTS (along) * 2 && !found; k++)
+        {
+          double mx, my;
+          wire_point (w, along[k / 2], &mx, &my);
+          double x = k % 2 == 0 ? mx + 5 : mx - 5 - w->label_width;
+          double y = my - w->label_height / 2;
+          if (k == 0)
+            {
+              best_x = x;
+              best_y = y;
+            }
+          if (!occupancy_hits (&o, x, y, w->label_width, w->label_height, i))
+            {
+              best_x = x;
+              best_y = y;
+              found = TRUE;
+            }
+        }
+      w->label_x = best_x;
+      w->label_y = best_y;
+      occupancy_add (&o, best_x, best_y, w->label_width, w->label_height, PYRO_NONE);
+    }
+  g_hash_table_unref (o.cells);
+  g_array_unref (o.rects);
+  g_array_unref (o.owners);
 }
 
 PyroCallGraphLayout *
@@ -283,8 +390,6 @@ pyro_callgraph_layout_new (const PyroCallGraph *graph, const PyroCallGraphSubset
         {
           PyroCallGraphWire *wire = &g_array_index (self->wires, PyroCallGraphWire, i);
           read_wire (gv_edges[i], &bb, wire);
-          place_label (wire);
-          self->width = MAX (self->width, ceil (wire->label_x + wire->label_width + MARGIN));
         }
       for (guint c = 0; c < self->clusters->len; c++)
         {
@@ -299,6 +404,17 @@ pyro_callgraph_layout_new (const PyroCallGraph *graph, const PyroCallGraphSubset
     }
   agclose (g);
   pyro_callgraph_graphviz_unlock ();
+
+  if (ok && self->boxes->len > 0)
+    {
+      place_labels (self);
+      /* labels may stick out past dot's bounding box */
+      for (guint i = 0; i < self->wires->len; i++)
+        {
+          const PyroCallGraphWire *w = &g_array_index (self->wires, PyroCallGraphWire, i);
+          self->width = MAX (self->width, ceil (w->label_x + w->label_width + MARGIN));
+        }
+    }
 
   if (!ok)
     {

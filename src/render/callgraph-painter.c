@@ -256,6 +256,10 @@ paint_wire (PyroCallGraphPainter *self, cairo_t *cr, const PyroCallGraphWire *w,
   PangoLayout *label = g_ptr_array_index (self->wire_text, index);
   if (label == NULL)
     label = self->wire_text->pdata[index] = wire_layout (self, w);
+  /* a pale halo keeps a label readable where another edge passes under it */
+  rounded_rect (cr, w->label_x - 2, w->label_y, w->label_width + 4, w->label_height, 2);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.7 * alpha);
+  cairo_fill (cr);
   PyroRgb ink = pyro_rgb_mix (color, (PyroRgb) { 0, 0, 0 }, 0.35);
   cairo_set_source_rgba (cr, ink.r, ink.g, ink.b, alpha);
   cairo_move_to (cr, w->label_x, w->label_y);
