@@ -367,6 +367,15 @@ test_cprofile (void)
   g_assert_cmpuint (n_edges, ==, graph->edges->len);
   g_assert_cmpuint (n_funcs, ==, graph->nodes->len);
 
+  /* 100 % is the sum of own times, or the largest cumulative time */
+  double self_sum = 0, max_total = 0;
+  for (guint i = 0; i < graph->nodes->len; i++)
+    {
+      self_sum += pyro_call_graph_node (graph, i)->self;
+      max_total = MAX (max_total, pyro_call_graph_node (graph, i)->total);
+    }
+  g_assert_cmpfloat_with_epsilon (graph->grand_total, MAX (self_sum, max_total), 1e-9);
+
   /* the calls the script makes */
   g_assert_cmpfloat (edge_named (graph, "main", "mid")->calls, ==, 7);
   g_assert_cmpfloat (edge_named (graph, "mid", "leaf")->calls, ==, 210);

@@ -234,6 +234,11 @@ pyro_call_graph_new_exact (PyroProfile *profile)
       e->weight += ce->cum_time;
       e->calls = MAX (e->calls, 0) + ce->total_calls;
     }
+  /* cProfile's cumulative times can add up to more than the sum of its own
+   * times (time it does not attribute, recursion through exec()); the
+   * heaviest node then stands for 100 %, so no share exceeds it */
+  for (guint i = 0; i < b.nodes->len; i++)
+    grand_total = MAX (grand_total, g_array_index (b.nodes, PyroCallGraphNode, i).total);
   return builder_finish (&b, TRUE, grand_total);
 }
 

@@ -35,7 +35,9 @@ typedef struct {
 typedef struct {
   PyroProfile *profile;   /* owned reference */
   gboolean exact;         /* numbers come from call stats, not samples */
-  double grand_total;     /* what 100 % stands for */
+  double grand_total;     /* what 100 % stands for: the selection's total weight;
+                           * exact graphs: the sum of own times, or the
+                           * largest cumulative time when that is larger */
   GArray *nodes;          /* PyroCallGraphNode, total descending */
   GArray *edges;          /* PyroCallGraphEdge, weight descending */
   guint32 *node_of_func;  /* [n_funcs of the profile]: node index or PYRO_NONE */
