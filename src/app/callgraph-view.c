@@ -32,6 +32,7 @@ struct _PyroCallGraphView
 
   PyroCallGraphFilter filter;
   gboolean group_by_module;
+  PyroSelection *graph_selection;   /* what the graph was built for, top-down */
   PyroCallGraph *graph;
   PyroCallGraphLayout *layout;
   PyroCallGraphPainter *painter;
@@ -218,6 +219,15 @@ start_job (PyroCallGraphView *self, gboolean rebuild)
 static void
 trees_changed (PyroCallGraphView *self)
 {
+  /* the flame views' bottom-up switch changes nothing here */
+  const PyroSelection *selection = pyro_document_get_selection (self->document);
+  g_autoptr (PyroSelection) top_down = selection != NULL ? pyro_selection_copy (selection) : pyro_selection_new ();
+  top_down->invert = FALSE;
+  if (self->graph != NULL && self->graph_selection != NULL
+      && pyro_selection_equal (self->graph_selection, top_down))
+    return;
+  g_clear_pointer (&self->graph_selection, pyro_selection_free);
+  self->graph_selection = g_steal_pointer (&top_down);
   self->fit_pending = TRUE;
   start_job (self, TRUE);
 }
@@ -228,6 +238,20 @@ selected_changed (PyroCallGraphView *self)
   guint32 func = pyro_document_get_selected_func (self->document);
   pyro_callgraph_painter_set_selected (self->painter, func);
   pyro_callgraph_tiles_clear (self->tiles);
+  /* a function selected in another view is brought into sight */
+  guint32 box = self->layout != NULL ? pyro_callgraph_layout_find_func (self->layout, func) : PYRO_NONE;
+  int w = gtk_widget_get_width (self->canvas), h = gtk_widget_get_height (self->canvas);
+  if (box != PYRO_NONE && !self->fit_pending && w > 0 && h > 0)
+    {
+      const PyroCallGraphBox *b = &g_array_index (self->layout->boxes, PyroCallGraphBox, box);
+      double x0 = b->x * self->zoom + self->offset_x, y0 = b->y * self->zoom + self->offset_y;
+      double x1 = x0 + b->width * self->zoom, y1 = y0 + b->height * self->zoom;
+      if (x1 < 0 || y1 < 0 || x0 > w || y0 > h)
+        {
+          self->offset_x += w / 2.0 - (x0 + x1) / 2;
+          self->offset_y += h / 2.0 - (y0 + y1) / 2;
+        }
+    }
   gtk_widget_queue_draw (self->canvas);
 }
 
@@ -477,6 +501,7 @@ document_state_changed (PyroCallGraphView *self)
   if (pyro_document_get_state (self->document) != PYRO_DOCUMENT_READY)
     {
       g_clear_pointer (&self->graph, pyro_call_graph_unref);
+      g_clear_pointer (&self->graph_selection, pyro_selection_free);
       g_clear_pointer (&self->layout, pyro_callgraph_layout_free);
       self->filter.focus_func = PYRO_NONE;
       update_focus_bar (self);
@@ -494,6 +519,7 @@ pyro_callgraph_view_set_document (PyroCallGraphView *self, PyroDocument *documen
     g_signal_handlers_disconnect_by_data (self->document, self);
   g_set_object (&self->document, document);
   g_clear_pointer (&self->graph, pyro_call_graph_unref);
+  g_clear_pointer (&self->graph_selection, pyro_selection_free);
   g_clear_pointer (&self->layout, pyro_callgraph_layout_free);
   if (document == NULL)
     return;
@@ -632,6 +658,7 @@ pyro_callgraph_view_finalize (GObject *object)
   g_clear_pointer (&self->graph, pyro_call_graph_unref);
   g_clear_pointer (&self->layout, pyro_callgraph_layout_free);
   g_clear_pointer (&self->tiles, pyro_callgraph_tiles_free);
+  g_clear_pointer (&self->graph_selection, pyro_selection_free);
   g_clear_pointer (&self->painter, pyro_callgraph_painter_free);
   g_free (self->message);
   G_OBJECT_CLASS (pyro_callgraph_view_parent_class)->finalize (object);
