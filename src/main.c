@@ -10,7 +10,10 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, PYRO_LOCALEDIR);
+  /* PYRO_LOCALEDIR in the environment points at translations built but not
+   * installed (the build tree's po/), for tests and translators. */
+  const char *localedir = g_getenv ("PYRO_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : PYRO_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
