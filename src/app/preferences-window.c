@@ -225,6 +225,7 @@ pyro_preferences_window_class_init (PyroPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PyroPreferencesWindow, scale_adjustment);
   gtk_widget_class_bind_template_child (widget_class, PyroPreferencesWindow, rate_adjustment);
   gtk_widget_class_bind_template_child (widget_class, PyroPreferencesWindow, maps_group);
+  gtk_widget_class_bind_template_child_full (widget_class, "clear_button", FALSE, 0);
 }
 
 static void

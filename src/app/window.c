@@ -602,15 +602,15 @@ close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (pyro_window_parent_class)->close_request (window);
 }
 
+/* GtkWindow:application is not a construct property: g_object_new() sets it
+ * after constructed(), so the window joins its application here. */
 static void
-pyro_window_constructed (GObject *object)
+application_set (PyroWindow *self)
 {
-  PyroWindow *self = PYRO_WINDOW (object);
-  G_OBJECT_CLASS (pyro_window_parent_class)->constructed (object);
-
   PyroApplication *app = PYRO_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   if (app == NULL)
     return;
+  g_signal_handlers_disconnect_by_func (self, application_set, NULL);
   g_menu_append_section (self->recent_submenu, NULL, pyro_application_get_recent_menu (app));
   GSettings *settings = pyro_application_get_settings (app);
   if (settings != NULL)
@@ -618,6 +618,13 @@ pyro_window_constructed (GObject *object)
       restore_size (self, settings);
       pyro_window_settings_attach (self, settings);
     }
+}
+
+static void
+pyro_window_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (pyro_window_parent_class)->constructed (object);
+  g_signal_connect (object, "notify::application", G_CALLBACK (application_set), NULL);
 }
 
 static void
