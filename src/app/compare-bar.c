@@ -30,6 +30,7 @@ struct _PyroCompareBar
   PyroProfile *diff_after;      /* the B the diff was made with */
   PyroProfileDiff *diff;
   char *headline;
+  char *error;
 };
 
 G_DEFINE_FINAL_TYPE (PyroCompareBar, pyro_compare_bar, GTK_TYPE_WIDGET)
@@ -167,6 +168,7 @@ static void
 show_error (PyroCompareBar *self, const char *message)
 {
   pyro_compare_bar_stop (self);
+  self->error = g_strdup (message);
   gtk_label_set_text (GTK_LABEL (self->headline_label), _("Could not compare"));
   gtk_label_set_text (GTK_LABEL (self->names_label), message);
   gtk_widget_set_visible (self->legend, FALSE);
@@ -230,6 +232,7 @@ static void
 set_before (PyroCompareBar *self, PyroProfile *before, const char *name)
 {
   pyro_profile_ref (before);
+  g_clear_pointer (&self->error, g_free);
   if (self->loading != NULL)
     g_cancellable_cancel (self->loading);
   g_clear_object (&self->loading);
@@ -249,23 +252,28 @@ pyro_compare_bar_compare_with (PyroCompareBar *self, PyroProfile *before, const 
   refresh (self);
 }
 
-void
+PyroWindow *
 pyro_compare_bar_open_after (PyroCompareBar *self, GFile *after)
 {
-  g_return_if_fail (PYRO_IS_COMPARE_BAR (self));
+  g_return_val_if_fail (PYRO_IS_COMPARE_BAR (self), NULL);
   PyroProfile *open = pyro_document_get_state (self->document) == PYRO_DOCUMENT_READY
                         ? pyro_document_get_profile (self->document) : NULL;
-  if (open == NULL)
-    return;
-  set_before (self, open, pyro_document_get_display_name (self->document));
-  pyro_window_open (self->window, after);
-  refresh (self);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self->window));
+  if (open == NULL || app == NULL)
+    return NULL;
+  /* B gets a window of its own, as every profile does: this one keeps A. */
+  PyroWindow *window = pyro_application_open_file (PYRO_APPLICATION (app), after, NULL);
+  if (window != self->window)
+    pyro_compare_bar_compare_with (pyro_window_get_compare_bar (window), open,
+                                   pyro_document_get_display_name (self->document));
+  return window;
 }
 
 void
 pyro_compare_bar_stop (PyroCompareBar *self)
 {
   g_return_if_fail (PYRO_IS_COMPARE_BAR (self));
+  g_clear_pointer (&self->error, g_free);
   if (self->loading != NULL)
     g_cancellable_cancel (self->loading);
   g_clear_object (&self->loading);
@@ -388,6 +396,13 @@ pyro_compare_bar_get_headline (PyroCompareBar *self)
   return self->headline;
 }
 
+const char *
+pyro_compare_bar_get_error (PyroCompareBar *self)
+{
+  g_return_val_if_fail (PYRO_IS_COMPARE_BAR (self), NULL);
+  return self->error;
+}
+
 const PyroProfileDiff *
 pyro_compare_bar_get_diff (PyroCompareBar *self)
 {
@@ -482,6 +497,7 @@ pyro_compare_bar_finalize (GObject *object)
   PyroCompareBar *self = PYRO_COMPARE_BAR (object);
   g_free (self->before_name);
   g_free (self->headline);
+  g_free (self->error);
   G_OBJECT_CLASS (pyro_compare_bar_parent_class)->finalize (object);
 }
 

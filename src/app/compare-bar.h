@@ -5,8 +5,8 @@
  * share (red more, blue less, white the same); a "Changes" page lists every
  * function with A, B, the change and the ratio.
  *
- * Actions, in the window's "compare" group: compare.open (choose B; the open
- * profile becomes A) and compare.stop. */
+ * Actions, in the window's "compare" group: compare.open (choose B, opened
+ * in a new window compared with the profile open here, A) and compare.stop. */
 #pragma once
 
 #include <adwaita.h>
@@ -30,19 +30,22 @@ void       pyro_compare_bar_compare_with_file (PyroCompareBar *self, GFile *befo
 /* Compares with @before (a reference is taken), called @name in the bar. */
 void       pyro_compare_bar_compare_with (PyroCompareBar *self, PyroProfile *before,
                                           const char *name);
-/* Makes the open profile A and loads @after into the window as B. */
-void       pyro_compare_bar_open_after (PyroCompareBar *self, GFile *after);
+/* Opens @after (B) in a window of its own, compared with the profile open
+ * here (A); returns that window (borrowed), NULL when nothing is open here. */
+PyroWindow *pyro_compare_bar_open_after (PyroCompareBar *self, GFile *after);
 void       pyro_compare_bar_stop (PyroCompareBar *self);
 
 /* Handles a drop of one file on a window that shows a profile: with
- * @compare TRUE (a modifier held) it is opened as B at once, otherwise a
- * dialog asks whether to open it or compare it with the open profile.
+ * @compare TRUE (Ctrl held) it is opened as B at once, otherwise a dialog
+ * asks whether to open it or compare it with the open profile.
  * FALSE when the window shows no profile (the caller opens the file). */
 gboolean   pyro_compare_bar_handle_drop (PyroCompareBar *self, GFile *file, gboolean compare);
 
 gboolean   pyro_compare_bar_get_active (PyroCompareBar *self);
 /* The headline shown, NULL until both profiles are ready. */
 const char *pyro_compare_bar_get_headline (PyroCompareBar *self);
+/* Why the last comparison could not be made, or NULL. */
+const char *pyro_compare_bar_get_error (PyroCompareBar *self);
 /* The comparison of the whole profiles, NULL until both are ready. */
 const PyroProfileDiff *pyro_compare_bar_get_diff (PyroCompareBar *self);
 /* The rows of the "Changes" table (PyroCompareRow items). */

@@ -92,11 +92,36 @@ apply (Presentation *p)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (smaller), p->scale > PYRO_PRESENTATION_MIN_SCALE);
 }
 
+static gboolean
+settings_have_key (GSettings *settings, const char *key)
+{
+  g_autoptr (GSettingsSchema) schema = NULL;
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  return schema != NULL && g_settings_schema_has_key (schema, key);
+}
+
+/* The window gets its application after it is built: settings are looked
+ * up on first use. */
+static void
+ensure_settings (Presentation *p)
+{
+  if (p->settings != NULL)
+    return;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (p->window));
+  GSettings *settings = app != NULL ? pyro_application_get_settings (PYRO_APPLICATION (app)) : NULL;
+  if (settings == NULL || !settings_have_key (settings, "presentation-text-scale"))
+    return;
+  p->settings = g_object_ref (settings);
+  p->scale = CLAMP (g_settings_get_double (settings, "presentation-text-scale"),
+                    PYRO_PRESENTATION_MIN_SCALE, PYRO_PRESENTATION_MAX_SCALE);
+}
+
 static void
 set_active (Presentation *p, gboolean active)
 {
   if (p->active == active)
     return;
+  ensure_settings (p);
   p->active = active;
   GAction *toggle = g_action_map_lookup_action (G_ACTION_MAP (p->actions), "toggle");
   g_simple_action_set_state (G_SIMPLE_ACTION (toggle), g_variant_new_boolean (active));
@@ -117,6 +142,7 @@ toggle_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 static void
 change_scale (Presentation *p, double scale)
 {
+  ensure_settings (p);
   scale = CLAMP (scale, PYRO_PRESENTATION_MIN_SCALE, PYRO_PRESENTATION_MAX_SCALE);
   p->scale = scale;
   if (p->settings != NULL && g_settings_get_double (p->settings, "presentation-text-scale") != scale)
@@ -157,14 +183,6 @@ fullscreened_changed (PyroWindow *window)
     set_active (p, FALSE);
 }
 
-static gboolean
-settings_have_key (GSettings *settings, const char *key)
-{
-  g_autoptr (GSettingsSchema) schema = NULL;
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  return schema != NULL && g_settings_schema_has_key (schema, key);
-}
-
 static void
 add_key (GtkShortcutController *keys, guint keyval, GdkModifierType mods, const char *action)
 {
@@ -184,15 +202,6 @@ pyro_presentation_attach (PyroWindow *window, GtkWidget *header_bar, PyroTourBar
   p->tour_bar = tour_bar;
   p->scale = DEFAULT_SCALE;
   g_object_set_data_full (G_OBJECT (window), DATA_KEY, p, (GDestroyNotify) presentation_free);
-
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (window));
-  GSettings *settings = app != NULL ? pyro_application_get_settings (PYRO_APPLICATION (app)) : NULL;
-  if (settings != NULL && settings_have_key (settings, "presentation-text-scale"))
-    {
-      p->settings = g_object_ref (settings);
-      p->scale = CLAMP (g_settings_get_double (settings, "presentation-text-scale"),
-                        PYRO_PRESENTATION_MIN_SCALE, PYRO_PRESENTATION_MAX_SCALE);
-    }
 
   p->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (p->actions), presentation_actions,
@@ -223,7 +232,10 @@ double
 pyro_presentation_get_text_scale (PyroWindow *window)
 {
   Presentation *p = lookup (window);
-  return p != NULL ? p->scale : 1;
+  if (p == NULL)
+    return 1;
+  ensure_settings (p);
+  return p->scale;
 }
 
 void

@@ -37,6 +37,8 @@ struct _PyroTourBar
 
 G_DEFINE_FINAL_TYPE (PyroTourBar, pyro_tour_bar, GTK_TYPE_WIDGET)
 
+static void ensure_settings (PyroTourBar *self);
+
 static void
 set_enabled (PyroTourBar *self, const char *name, gboolean enabled)
 {
@@ -128,6 +130,7 @@ build_steps (PyroTourBar *self)
 static void
 start (PyroTourBar *self, gboolean from_end)
 {
+  ensure_settings (self);
   if (!build_steps (self))
     {
       update (self);
@@ -232,6 +235,30 @@ trees_changed (PyroTourBar *self)
   apply_step (self);
 }
 
+static gboolean
+settings_have_key (GSettings *settings, const char *key)
+{
+  g_autoptr (GSettingsSchema) schema = NULL;
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  return schema != NULL && g_settings_schema_has_key (schema, key);
+}
+
+/* The window gets its application after it is built: settings are looked
+ * up on first use. */
+static void
+ensure_settings (PyroTourBar *self)
+{
+  if (self->settings != NULL || self->window == NULL)
+    return;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self->window));
+  GSettings *settings = app != NULL ? pyro_application_get_settings (PYRO_APPLICATION (app)) : NULL;
+  if (settings == NULL || !settings_have_key (settings, "tour-steps"))
+    return;
+  self->settings = g_object_ref (settings);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->steps_spin),
+                             CLAMP (g_settings_get_int (settings, "tour-steps"), 1, MAX_STEPS));
+}
+
 static void
 steps_changed (PyroTourBar *self)
 {
@@ -243,14 +270,6 @@ steps_changed (PyroTourBar *self)
     g_settings_set_int (self->settings, "tour-steps", (int) n);
   if (self->steps != NULL)
     trees_changed (self);
-}
-
-static gboolean
-settings_have_key (GSettings *settings, const char *key)
-{
-  g_autoptr (GSettingsSchema) schema = NULL;
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  return schema != NULL && g_settings_schema_has_key (schema, key);
 }
 
 void
@@ -266,14 +285,6 @@ pyro_tour_bar_attach (PyroTourBar *self, PyroWindow *window)
   g_signal_connect_object (self->document, "trees-changed", G_CALLBACK (trees_changed), self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   gtk_widget_insert_action_group (GTK_WIDGET (window), "tour", G_ACTION_GROUP (self->actions));
-
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (window));
-  GSettings *settings = app != NULL ? pyro_application_get_settings (PYRO_APPLICATION (app)) : NULL;
-  if (settings != NULL && settings_have_key (settings, "tour-steps"))
-    {
-      self->settings = g_object_ref (settings);
-      pyro_tour_bar_set_max_steps (self, (guint) g_settings_get_int (settings, "tour-steps"));
-    }
 
   GtkEventController *keys = gtk_shortcut_controller_new ();
   /* Capture: GtkPaned, around the lower half, binds F6 to its own focus cycling. */
@@ -335,6 +346,7 @@ void
 pyro_tour_bar_set_max_steps (PyroTourBar *self, guint n)
 {
   g_return_if_fail (PYRO_IS_TOUR_BAR (self));
+  ensure_settings (self);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->steps_spin), CLAMP (n, 1, MAX_STEPS));
 }
 
@@ -342,6 +354,7 @@ guint
 pyro_tour_bar_get_max_steps (PyroTourBar *self)
 {
   g_return_val_if_fail (PYRO_IS_TOUR_BAR (self), DEFAULT_STEPS);
+  ensure_settings (self);
   return self->max_steps;
 }
 
