@@ -115,9 +115,10 @@ pyro_elf_module_open (const char *path, const guint8 *build_id, gsize build_id_l
       self->state = PYRO_ELF_MODULE_BUILD_ID_MISMATCH;
       opened = FALSE;
     }
+  g_autofree char *cached = NULL;
   if (!opened && build_id != NULL)
     {
-      g_autofree char *cached = build_id_cache_path (build_id, build_id_len);
+      cached = build_id_cache_path (build_id, build_id_len);
       PyroElfModuleState first = self->state;
       if (cached != NULL && report (self, cached))
         path = cached;
