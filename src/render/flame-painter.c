@@ -164,7 +164,7 @@ pyro_flame_painter_paint (PyroFlamePainter *self, cairo_t *cr, const PyroFlameLa
           cairo_set_line_width (cr, 1);
           if (self->laser && w >= 5)
             {
-              set_source (cr, (PyroRgb) { 0.9, 0.05, 0.05 });
+              set_source (cr, (PyroRgb) { 0.05, 0.05, 0.05 });
               cairo_set_line_width (cr, 2);
               cairo_rectangle (cr, x0 + 1, r->y + 1, w - 2, h - 2);
             }
@@ -192,12 +192,13 @@ pyro_flame_painter_paint (PyroFlamePainter *self, cairo_t *cr, const PyroFlameLa
       cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
       if (self->laser)
         {
-          /* A soft red halo, then a bright outline: visible from the back row. */
-          cairo_set_source_rgba (cr, 1, 0.1, 0.1, 0.35);
+          /* A yellow glow and a black outline: visible from the back row on
+           * frames of any colour, red ones included. */
+          cairo_set_source_rgba (cr, 1, 0.85, 0, 0.75);
           cairo_set_line_width (cr, 8);
           cairo_rectangle (cr, x0 - 2, hovered->y - 2, w + 4, hovered->h + 3);
           cairo_stroke (cr);
-          cairo_set_source_rgb (cr, 0.95, 0.05, 0.05);
+          cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
           cairo_set_line_width (cr, 3);
           cairo_rectangle (cr, x0 + 1.5, hovered->y + 1.5, MAX (w - 3, 0), hovered->h - 4);
           cairo_stroke (cr);

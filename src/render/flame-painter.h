@@ -46,8 +46,8 @@ void pyro_flame_painter_set_search (PyroFlamePainter *self, const guint8 *func_m
  * count are painted with the normal colours. */
 void pyro_flame_painter_set_diff (PyroFlamePainter *self, const double *before, guint n_nodes,
                                   double before_total);
-/* Presentation: the hovered frame gets a thick red outline and a halo, like
- * a laser pointer, and every other call of its function a red outline. */
+/* Presentation: the hovered frame gets a glow and a thick outline, like a
+ * laser pointer, and every other call of its function a thick outline. */
 void pyro_flame_painter_set_laser (PyroFlamePainter *self, gboolean laser);
 
 void pyro_flame_painter_paint (PyroFlamePainter *self, cairo_t *cr,
