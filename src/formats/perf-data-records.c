@@ -481,8 +481,12 @@ flush_queue (PerfReader *r, guint64 limit, GError **error)
   return ok;
 }
 
-static void
-enqueue (PerfReader *r, const Record *rec, guint32 type)
+/* Past this many waiting records (a pipe-mode file may hold no round at
+ * all), the older half is handled, as perf does when its queue is full. */
+#define QUEUE_LIMIT (1 << 20)
+
+static gboolean
+enqueue (PerfReader *r, const Record *rec, guint32 type, GError **error)
 {
   QueuedRecord e = {
     .time = record_time (r, rec->rec, rec->size, type),
@@ -494,6 +498,10 @@ enqueue (PerfReader *r, const Record *rec, guint32 type)
   };
   r->max_time = MAX (r->max_time, e.time);
   g_array_append_val (r->queue, e);
+  if (r->queue->len < QUEUE_LIMIT)
+    return TRUE;
+  g_array_sort (r->queue, compare_queued);
+  return flush_queue (r, g_array_index (r->queue, QueuedRecord, r->queue->len / 2).time, error);
 }
 
 /* Gives back the pages of the mapped file before @upto that no queued record
@@ -528,8 +536,7 @@ dispatch (const Record *rec, gsize *extra, GError **error)
   memcpy (&type, rec->rec, 4);
   if (is_queued_type (type))
     {
-      enqueue (r, rec, type);
-      return TRUE;
+      return enqueue (r, rec, type, error);
     }
   if (type == PERF_RECORD_FINISHED_ROUND)
     {
