@@ -245,6 +245,12 @@ static void
 test_path_maps (void)
 {
   PyroPreferencesWindow *prefs = open_preferences ();
+  /* A second Ctrl+, brings the same window forward. */
+  g_assert_true (open_preferences () == prefs);
+  guint n_prefs = 0;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    n_prefs += PYRO_IS_PREFERENCES_WINDOW (l->data);
+  g_assert_cmpuint (n_prefs, ==, 1);
   g_settings_set_value (settings (), "source-path-maps",
                         g_variant_new_parsed ("{'file:///traces/a.prof': [('/build/src', '/home/me/src'), ('/opt/app', '/usr/lib/app')],"
                                               " 'file:///traces/b.data': [('/ci', '/here')]}"));

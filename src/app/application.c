@@ -175,6 +175,12 @@ static void
 preferences_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   PyroApplication *self = user_data;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (PYRO_IS_PREFERENCES_WINDOW (l->data))
+      {
+        gtk_window_present (l->data);
+        return;
+      }
   GtkWidget *prefs = pyro_preferences_window_new (self->settings);
   gtk_window_set_transient_for (GTK_WINDOW (prefs),
                                 gtk_application_get_active_window (GTK_APPLICATION (self)));
