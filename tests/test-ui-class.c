@@ -300,6 +300,23 @@ assert_color (PyroRgb got, PyroRgb want)
 }
 
 static gboolean
+has_color (cairo_surface_t *s, PyroRgb want)
+{
+  int stride = cairo_image_surface_get_stride (s);
+  const guint8 *data = cairo_image_surface_get_data (s);
+  for (int y = 0; y < cairo_image_surface_get_height (s); y++)
+    for (int x = 0; x < cairo_image_surface_get_width (s); x++)
+      {
+        guint32 v;
+        memcpy (&v, data + (gsize) y * stride + (gsize) x * 4, 4);
+        if (fabs (((v >> 16) & 0xff) - want.r * 255) < 2.5 && fabs (((v >> 8) & 0xff) - want.g * 255) < 2.5
+            && fabs ((v & 0xff) - want.b * 255) < 2.5)
+          return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
 headline_ready (gpointer data)
 {
   return pyro_compare_bar_get_headline (data) != NULL;
@@ -348,6 +365,26 @@ check_comparison (PyroWindow *window, const char *before_path)
     }
   g_assert_cmpuint (checked, >, 0);
   g_free (px.data);
+
+  /* Exported as seen: coloured by the change, named in the title. */
+  g_autofree char *title = pyro_export_dialog_title (window);
+  g_autofree char *named = g_strdup_printf (" · compared with %s", pyro_compare_bar_get_before_name (bar));
+  g_assert_nonnull (strstr (title, named));
+  guint32 tinted = 0;
+  for (guint32 n = 1; n < tree->n_nodes && tinted == 0; n++)
+    if (fabs (pyro_diff_change (matched[n] / pyro_call_tree_total (a_tree),
+                                tree->total[n] / pyro_call_tree_total (tree))) > 0.5
+        && tree->total[n] / pyro_call_tree_total (tree) > 0.2)
+      tinted = n;
+  g_assert_cmpuint (tinted, >, 0);
+  PyroRgb want = pyro_diff_color (matched[tinted] / pyro_call_tree_total (a_tree),
+                                  tree->total[tinted] / pyro_call_tree_total (tree));
+  g_autofree char *png = fixture_temp_path ("class-compare.png");
+  g_assert_true (pyro_export_dialog_export (window, png, 1, &error));
+  g_assert_no_error (error);
+  cairo_surface_t *image = cairo_image_surface_create_from_png (png);
+  g_assert_true (has_color (image, want));
+  cairo_surface_destroy (image);
 
   /* The "Changes" page lists the functions; stopping removes it. */
   pyro_window_set_view (window, "changes");

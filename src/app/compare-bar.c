@@ -31,6 +31,9 @@ struct _PyroCompareBar
   PyroProfileDiff *diff;
   char *headline;
   char *error;
+  double *before_totals;        /* per node of the document's tree */
+  guint before_n_nodes;
+  double before_total;
 };
 
 G_DEFINE_FINAL_TYPE (PyroCompareBar, pyro_compare_bar, GTK_TYPE_WIDGET)
@@ -53,8 +56,12 @@ update_actions (PyroCompareBar *self)
 }
 
 static void
-set_flame_diff (PyroCompareBar *self, const double *before, guint n_nodes, double before_total)
+set_flame_diff (PyroCompareBar *self, double *before, guint n_nodes, double before_total)
 {
+  g_free (self->before_totals);
+  self->before_totals = before;
+  self->before_n_nodes = n_nodes;
+  self->before_total = before_total;
   pyro_flame_view_set_diff (pyro_window_get_flame_view (self->window), before, n_nodes, before_total);
   pyro_flame_view_set_diff (pyro_window_get_icicle_view (self->window), before, n_nodes, before_total);
 }
@@ -97,8 +104,8 @@ update_colors (PyroCompareBar *self)
   g_autoptr (PyroCallTree) a = before_tree (self);
   if (a == NULL)
     return;
-  g_autofree double *totals = pyro_call_tree_match_totals (tree, a);
-  set_flame_diff (self, totals, tree->n_nodes, pyro_call_tree_total (a));
+  set_flame_diff (self, pyro_call_tree_match_totals (tree, a), tree->n_nodes,
+                  pyro_call_tree_total (a));
 }
 
 static void
@@ -397,6 +404,24 @@ pyro_compare_bar_get_headline (PyroCompareBar *self)
 }
 
 const char *
+pyro_compare_bar_get_before_name (PyroCompareBar *self)
+{
+  g_return_val_if_fail (PYRO_IS_COMPARE_BAR (self), NULL);
+  return self->before != NULL ? self->before_name : NULL;
+}
+
+const double *
+pyro_compare_bar_get_before_totals (PyroCompareBar *self, guint *n_nodes, double *before_total)
+{
+  g_return_val_if_fail (PYRO_IS_COMPARE_BAR (self), NULL);
+  if (n_nodes != NULL)
+    *n_nodes = self->before_n_nodes;
+  if (before_total != NULL)
+    *before_total = self->before_total;
+  return self->before_totals;
+}
+
+const char *
 pyro_compare_bar_get_error (PyroCompareBar *self)
 {
   g_return_val_if_fail (PYRO_IS_COMPARE_BAR (self), NULL);
@@ -498,6 +523,7 @@ pyro_compare_bar_finalize (GObject *object)
   g_free (self->before_name);
   g_free (self->headline);
   g_free (self->error);
+  g_free (self->before_totals);
   G_OBJECT_CLASS (pyro_compare_bar_parent_class)->finalize (object);
 }
 

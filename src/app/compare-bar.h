@@ -44,6 +44,13 @@ gboolean   pyro_compare_bar_handle_drop (PyroCompareBar *self, GFile *file, gboo
 gboolean   pyro_compare_bar_get_active (PyroCompareBar *self);
 /* The headline shown, NULL until both profiles are ready. */
 const char *pyro_compare_bar_get_headline (PyroCompareBar *self);
+/* The name of A, NULL when not comparing. */
+const char *pyro_compare_bar_get_before_name (PyroCompareBar *self);
+/* For each node of the document's current tree, its weight in A (the
+ * colours of the flame views); NULL until both profiles are ready.  Owned
+ * by the bar, replaced when the tree is. */
+const double *pyro_compare_bar_get_before_totals (PyroCompareBar *self, guint *n_nodes,
+                                                  double *before_total);
 /* Why the last comparison could not be made, or NULL. */
 const char *pyro_compare_bar_get_error (PyroCompareBar *self);
 /* The comparison of the whole profiles, NULL until both are ready. */

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "export-dialog.h"
+#include "compare-bar.h"
 #include "render/export.h"
 
 typedef struct {
@@ -64,6 +65,9 @@ pyro_export_dialog_title (PyroWindow *window)
   g_autoptr (GDateTime) when = recorded_at (document, profile);
   g_autofree char *date = g_date_time_format (when, "%-d %b %Y %H:%M");
   g_string_append_printf (title, " · %s", date);
+  const char *before = pyro_compare_bar_get_before_name (pyro_window_get_compare_bar (window));
+  if (before != NULL)
+    g_string_append_printf (title, _(" · compared with %s"), before);
 
   const char *view = pyro_export_dialog_view (window);
   guint32 zoom = zoom_of (window, view);
@@ -131,6 +135,10 @@ pyro_export_dialog_export (PyroWindow *window, const char *path, double scale, G
     .scale = scale,
     .zoom = zoom_of (window, view),
   };
+  if (!g_str_equal (view, "squaremap"))
+    options.diff_before = pyro_compare_bar_get_before_totals (pyro_window_get_compare_bar (window),
+                                                              &options.diff_n_nodes,
+                                                              &options.diff_before_total);
   return pyro_export_file (profile, pyro_document_get_selection (document), &options, path, error);
 }
 

@@ -1,5 +1,6 @@
 #include "export.h"
 #include "core/call-tree.h"
+#include "diff-palette.h"
 #include "callgraph-export.h"
 #include "flame-painter.h"
 #include "label-cache.h"
@@ -63,9 +64,40 @@ text_layout (cairo_t *cr, const char *font, const char *text)
 
 /* The title on the left; on the right the total and a legend of the
  * categories this profile has, so a printed graph explains its colours. */
+/* The legend of a differential graph, right-aligned at @x; returns where
+ * it starts. */
+static double
+paint_diff_legend (cairo_t *cr, double x)
+{
+  const struct { double before, after; const char *label; } items[] = {
+    { 0, 1, N_("More in B") },
+    { 1, 1, N_("Same") },
+    { 1, 0, N_("Less in B") },
+  };
+  for (int i = G_N_ELEMENTS (items) - 1; i >= 0; i--)
+    {
+      g_autoptr (PangoLayout) item = text_layout (cr, "Sans 9", _(items[i].label));
+      int iw, ih;
+      pango_layout_get_pixel_size (item, &iw, &ih);
+      x -= iw;
+      cairo_set_source_rgb (cr, 0.25, 0.25, 0.28);
+      cairo_move_to (cr, x, (TITLE_HEIGHT - ih) / 2);
+      pango_cairo_show_layout (cr, item);
+      PyroRgb swatch = pyro_diff_color (items[i].before, items[i].after);
+      cairo_rectangle (cr, x - 15.5, (TITLE_HEIGHT - 11) / 2 + 0.5, 10, 10);
+      cairo_set_source_rgb (cr, swatch.r, swatch.g, swatch.b);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, 0.6, 0.6, 0.6);
+      cairo_set_line_width (cr, 1);
+      cairo_stroke (cr);
+      x -= 16 + 14;
+    }
+  return x;
+}
+
 static void
 paint_title (cairo_t *cr, PyroProfile *profile, const PyroCallTree *tree, const char *title,
-             double width)
+             double width, gboolean diff)
 {
   g_autofree char *total = pyro_format_weight (profile->meta.unit, pyro_call_tree_total (tree));
   g_autoptr (GString) right = g_string_new (NULL);
@@ -87,7 +119,9 @@ paint_title (cairo_t *cr, PyroProfile *profile, const PyroCallTree *tree, const 
     present[pyro_func_category (profile, tree->func[i])] = TRUE;
 
   double x = width - MARGIN;
-  for (int c = PYRO_N_CATEGORIES - 1; c >= 0; c--)
+  if (diff)
+    x = paint_diff_legend (cr, x);
+  for (int c = PYRO_N_CATEGORIES - 1; c >= 0 && !diff; c--)
     {
       if (!present[c])
         continue;
@@ -125,6 +159,7 @@ typedef struct {
   double top;             /* where the view starts */
   PyroFlameLayout *flame;
   PyroSquaremapLayout *squares;
+  const PyroExportOptions *options;
 } Page;
 
 static void
@@ -133,7 +168,8 @@ paint_page (cairo_t *cr, const Page *page)
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
   if (page->title != NULL)
-    paint_title (cr, page->profile, page->tree, page->title, page->width);
+    paint_title (cr, page->profile, page->tree, page->title, page->width,
+                 page->flame != NULL && page->options->diff_before != NULL);
 
   cairo_save (cr);
   cairo_translate (cr, MARGIN, page->top);
@@ -142,6 +178,8 @@ paint_page (cairo_t *cr, const Page *page)
       cairo_rectangle (cr, 0, 0, page->flame->width, page->flame->content_height);
       cairo_clip (cr);
       g_autoptr (PyroFlamePainter) painter = pyro_flame_painter_new (page->profile);
+      pyro_flame_painter_set_diff (painter, page->options->diff_before, page->options->diff_n_nodes,
+                                   page->options->diff_before_total);
       pyro_flame_painter_paint (painter, cr, page->flame);
     }
   else
@@ -233,7 +271,15 @@ pyro_export_file (PyroProfile *profile, const PyroSelection *selection, const Py
       return FALSE;
     }
 
-  Page page = { profile, tree, view, options->title, width, 0, 0, NULL, NULL };
+  if (options->diff_before != NULL && options->diff_n_nodes != tree->n_nodes)
+    {
+      g_set_error (error, PYRO_EXPORT_ERROR, PYRO_EXPORT_ERROR_INVALID,
+                   _("the differential colours are for a call tree of %u nodes, not of %u"),
+                   options->diff_n_nodes, tree->n_nodes);
+      return FALSE;
+    }
+
+  Page page = { profile, tree, view, options->title, width, 0, 0, NULL, NULL, options };
   page.top = options->title != NULL ? TITLE_HEIGHT : MARGIN;
   double view_w = width - 2 * MARGIN;
   double max_h = MAX_DEVICE_PIXELS / scale;

@@ -26,6 +26,11 @@ typedef struct {
   double scale;         /* 1 or 2 for PNG; 0 = 1 */
   guint32 zoom;         /* the node of the selection's call tree that fills the
                          * view, as the window shows it; 0 = the root */
+  /* Nullable: a differential flame graph, see pyro_flame_painter_set_diff();
+   * one weight per node of the selection's call tree (diff_n_nodes of them). */
+  const double *diff_before;
+  guint diff_n_nodes;
+  double diff_before_total;
 } PyroExportOptions;
 
 /* Returns the views pyro_export_file() accepts, NULL-terminated. */
