@@ -777,6 +777,76 @@ test_jit_map (void)
   g_assert_cmpint (pyro_profile_func_kind (p, func), ==, PYRO_FUNC_PYTHON);
 }
 
+static const char py_source[] =
+  "def inner(n):\n"
+  "    s = 0\n"
+  "    for i in range(n):\n"
+  "        s += i * i\n"
+  "    return s\n"
+  "def outer():\n"
+  "    return sum(inner(100000) for _ in range(40))\n"
+  "print(outer())\n";
+
+/* A Python with perf trampolines (3.12+, -X perf), or NULL. */
+static char *
+find_perf_python (void)
+{
+  g_autoptr (GPtrArray) candidates = g_ptr_array_new_with_free_func (g_free);
+  const char *names[] = { "python3.13", "python3.12", NULL };
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      char *p = g_find_program_in_path (names[i]);
+      if (p != NULL)
+        g_ptr_array_add (candidates, p);
+    }
+  g_autofree char *versions = g_build_filename (g_get_home_dir (), ".pyenv", "versions", NULL);
+  g_autoptr (GDir) dir = g_dir_open (versions, 0, NULL);
+  for (const char *v; dir != NULL && (v = g_dir_read_name (dir)) != NULL;)
+    for (guint i = 0; names[i] != NULL; i++)
+      g_ptr_array_add (candidates, g_build_filename (versions, v, "bin", names[i], NULL));
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const char *py = g_ptr_array_index (candidates, i);
+      const char *const argv[] = { py, "-X", "perf", "-c",
+                                   "import sys; sys.exit(not sys.is_stack_trampoline_active())", NULL };
+      if (g_file_test (py, G_FILE_TEST_IS_EXECUTABLE) && run (argv, NULL, NULL, NULL))
+        return g_strdup (py);
+    }
+  return NULL;
+}
+
+static void
+test_python_perf_map (void)
+{
+  if (skip_without_recordings ())
+    return;
+  g_autofree char *py = find_perf_python ();
+  if (py == NULL)
+    {
+      g_test_skip ("no Python 3.12+ with perf trampolines (python3.12 -X perf) found");
+      return;
+    }
+  g_autofree char *script = g_build_filename (rec.dir, "hot.py", NULL);
+  g_assert_true (g_file_set_contents (script, py_source, -1, NULL));
+  /* CPython is built without frame pointers: DWARF unwinding reaches the
+   * trampolines, whose names are in /tmp/perf-PID.map. */
+  g_autofree char *path = g_build_filename (rec.dir, "python.data", NULL);
+  const char *const cmd[] = { "perf", "record", "-q", "-F", "999", "--call-graph", "dwarf", "-o", path,
+                              "--", py, "-X", "perf", script, NULL };
+  g_autofree char *err = NULL;
+  g_assert_true (run (cmd, NULL, NULL, &err));
+  g_autoptr (PyroProfile) p = load (path);
+  g_autofree char *name = g_strdup_printf ("py::inner:%s", script);
+  guint32 func = fixture_func (p, name);
+  g_assert_cmpuint (func, !=, PYRO_NONE);
+  g_assert_cmpint (pyro_profile_func_kind (p, func), ==, PYRO_FUNC_PYTHON);
+  g_autoptr (PyroCallTree) tree = pyro_call_tree_new (p, NULL, NULL, NULL);
+  g_autoptr (PyroFunctionTable) table = pyro_function_table_new (tree);
+  const PyroFunctionRow *row = pyro_function_table_lookup (table, func);
+  g_assert_nonnull (row);
+  g_assert_cmpfloat (row->total / table->grand_total, >, 0.5);
+}
+
 static void
 test_demangle (void)
 {
@@ -862,6 +932,7 @@ main (int argc, char **argv)
   g_test_add_func ("/perf/bad/truncated", test_truncated_recording);
   g_test_add_func ("/perf/symbols/jit-map", test_jit_map);
   g_test_add_func ("/perf/symbols/demangle", test_demangle);
+  g_test_add_func ("/perf/symbols/python-perf-map", test_python_perf_map);
   g_test_add_func ("/perf/events/several", test_several_events);
   g_test_add_func ("/perf/symbols/missing-binary", test_missing_binary);
   g_test_add_func ("/perf/symbols/changed-binary", test_changed_binary);
