@@ -76,6 +76,9 @@ apply (Presentation *p)
                                                              : PYRO_PALETTE_DEFAULT);
       pyro_flame_view_set_laser (views[i], p->active);
     }
+  pyro_squaremap_view_set_palette_style (pyro_window_get_squaremap_view (p->window),
+                                         p->active ? PYRO_PALETTE_HIGH_CONTRAST
+                                                   : PYRO_PALETTE_DEFAULT);
   if (p->active)
     {
       update_css (p);

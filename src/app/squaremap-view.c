@@ -19,6 +19,7 @@ struct _PyroSquaremapView
   char *search_text;
 
   PyroSquaremapPainter *painter;
+  PyroPaletteStyle palette_style;
   PyroSquaremapLayout *layout;
   const PyroCallTree *layout_tree;
 
@@ -92,6 +93,16 @@ set_root_internal (PyroSquaremapView *self, guint32 node)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROOT]);
 }
 
+void
+pyro_squaremap_view_set_palette_style (PyroSquaremapView *self, PyroPaletteStyle style)
+{
+  g_return_if_fail (PYRO_IS_SQUAREMAP_VIEW (self));
+  self->palette_style = style;
+  if (self->painter != NULL)
+    pyro_squaremap_painter_set_palette_style (self->painter, style);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 trees_changed (PyroSquaremapView *self)
 {
@@ -104,6 +115,7 @@ trees_changed (PyroSquaremapView *self)
       pango_font_description_set_size (font, 9 * PANGO_SCALE);
       pyro_squaremap_painter_set_font (self->painter, font);
       pango_font_description_free (font);
+      pyro_squaremap_painter_set_palette_style (self->painter, self->palette_style);
       apply_search (self);
     }
   self->root = pyro_frame_path_find (current_tree (self), self->root_funcs);

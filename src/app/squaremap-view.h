@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 #include "document.h"
 #include "render/squaremap-layout.h"
+#include "render/palette.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,8 @@ guint32    pyro_squaremap_view_get_root (PyroSquaremapView *self);
 void       pyro_squaremap_view_set_root (PyroSquaremapView *self, guint32 node);
 gboolean   pyro_squaremap_view_zoom_out (PyroSquaremapView *self);
 void       pyro_squaremap_view_set_search (PyroSquaremapView *self, const char *text);
+/* The palette of the cells (presentation mode uses the high-contrast one). */
+void       pyro_squaremap_view_set_palette_style (PyroSquaremapView *self, PyroPaletteStyle style);
 /* Current layout or NULL (for tests). */
 const PyroSquaremapLayout *pyro_squaremap_view_get_layout (PyroSquaremapView *self);
 
