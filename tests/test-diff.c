@@ -57,11 +57,40 @@ test_tree_match (void)
   g_assert_cmpfloat (matched[report_b], ==, 0);
 }
 
+/* The slow and the fast version of a lesson live in different files: fib
+ * still matches fib. */
+static void
+test_across_files (void)
+{
+  g_autoptr (PyroProfile) a = fixture_profile_from_folded (
+    "<module> (fib_slow.py:14);main (fib_slow.py:11);fib (fib_slow.py:5) 90\n"
+    "<module> (fib_slow.py:14);main (fib_slow.py:11) 10\n");
+  g_autoptr (PyroProfile) b = fixture_profile_from_folded (
+    "<module> (fib_fast.py:15);main (fib_fast.py:12);fib (fib_fast.py:7) 1\n"
+    "<module> (fib_fast.py:15);main (fib_fast.py:12) 9\n");
+  g_autoptr (PyroProfileDiff) d = pyro_profile_diff_new (a, b);
+  const PyroDiffRow *top = &g_array_index (d->rows, PyroDiffRow, 0);
+  g_assert_cmpstr (top->name, ==, "fib");
+  g_assert_cmpfloat (top->a, ==, 90);
+  g_assert_cmpfloat (top->b, ==, 1);
+  g_autofree char *headline = pyro_profile_diff_headline (d);
+  g_assert_cmpstr (headline, ==, "B is 10.0× faster overall; fib went from 90.0% to 10.0%");
+
+  g_autoptr (PyroCallTree) ta = pyro_call_tree_new (a, NULL, NULL, NULL);
+  g_autoptr (PyroCallTree) tb = pyro_call_tree_new (b, NULL, NULL, NULL);
+  g_autofree double *matched = pyro_call_tree_match_totals (tb, ta);
+  guint32 n = pyro_call_tree_find_child (tb, 0, fixture_func (b, "<module>"));
+  n = pyro_call_tree_find_child (tb, n, fixture_func (b, "main"));
+  n = pyro_call_tree_find_child (tb, n, fixture_func (b, "fib"));
+  g_assert_cmpfloat (matched[n], ==, 90);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/diff/profile", test_profile_diff);
   g_test_add_func ("/diff/tree-match", test_tree_match);
+  g_test_add_func ("/diff/across-files", test_across_files);
   return g_test_run ();
 }

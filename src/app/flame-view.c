@@ -28,6 +28,7 @@ struct _PyroFlameView
   double matched_share;
 
   PyroFlamePainter *painter;
+  PyroProfile *painter_profile;  /* the profile the painter and search mask were made for */
   PyroFlameLayout *layout;
   const PyroCallTree *layout_tree;
   int layout_height;
@@ -194,6 +195,19 @@ trees_changed (PyroFlameView *self)
   const PyroCallTree *tree = current_tree (self);
   PyroProfile *profile = pyro_document_get_profile (self->document);
 
+  /* A new profile in this window: colours and the search mask are per
+   * profile, so both are made again. */
+  if (self->painter != NULL && profile != self->painter_profile)
+    {
+      g_clear_pointer (&self->painter, pyro_flame_painter_free);
+      g_clear_pointer (&self->search_mask, g_free);
+    }
+  if (profile != self->painter_profile)
+    {
+      g_clear_pointer (&self->painter_profile, pyro_profile_unref);
+      if (profile != NULL)
+        self->painter_profile = pyro_profile_ref (profile);
+    }
   if (profile != NULL && self->painter == NULL)
     {
       self->painter = pyro_flame_painter_new (profile);
@@ -685,6 +699,7 @@ pyro_flame_view_finalize (GObject *object)
 
   g_clear_pointer (&self->layout, pyro_flame_layout_free);
   g_clear_pointer (&self->painter, pyro_flame_painter_free);
+  g_clear_pointer (&self->painter_profile, pyro_profile_unref);
   g_clear_pointer (&self->zoom_funcs, g_array_unref);
   g_free (self->search_text);
   g_free (self->search_mask);

@@ -19,6 +19,7 @@ struct _PyroSquaremapView
   char *search_text;
 
   PyroSquaremapPainter *painter;
+  PyroProfile *painter_profile;  /* the profile the painter's colours were made for */
   PyroPaletteStyle palette_style;
   PyroSquaremapLayout *layout;
   const PyroCallTree *layout_tree;
@@ -107,6 +108,13 @@ static void
 trees_changed (PyroSquaremapView *self)
 {
   PyroProfile *profile = pyro_document_get_profile (self->document);
+  if (profile != self->painter_profile)
+    {
+      g_clear_pointer (&self->painter, pyro_squaremap_painter_free);
+      g_clear_pointer (&self->painter_profile, pyro_profile_unref);
+      if (profile != NULL)
+        self->painter_profile = pyro_profile_ref (profile);
+    }
   if (profile != NULL && self->painter == NULL)
     {
       self->painter = pyro_squaremap_painter_new (profile);
@@ -136,6 +144,7 @@ pyro_squaremap_view_set_document (PyroSquaremapView *self, PyroDocument *documen
     g_clear_signal_handler (&self->trees_handler, self->document);
   g_set_object (&self->document, document);
   g_clear_pointer (&self->painter, pyro_squaremap_painter_free);
+  g_clear_pointer (&self->painter_profile, pyro_profile_unref);
   g_clear_pointer (&self->root_funcs, g_array_unref);
   self->root = 0;
   if (document != NULL)

@@ -4,8 +4,26 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+/* A's rows by function name alone, for B's functions whose file differs
+ * (fib in fib_slow.py against fib in fib_fast.py); PYRO_NONE marks a name
+ * that A has in more than one file. */
+static GHashTable *
+index_names (const PyroProfileDiff *diff)
+{
+  GHashTable *by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < diff->rows->len; i++)
+    {
+      const char *name = g_array_index (diff->rows, PyroDiffRow, i).name;
+      gpointer row = g_hash_table_contains (by_name, name) ? GUINT_TO_POINTER (PYRO_NONE)
+                                                            : GUINT_TO_POINTER (i + 1);
+      g_hash_table_insert (by_name, (gpointer) name, row);
+    }
+  return by_name;
+}
+
 static void
-add_rows (GHashTable *by_key, PyroProfileDiff *diff, PyroProfile *profile, gboolean is_b)
+add_rows (GHashTable *by_key, GHashTable *a_names, PyroProfileDiff *diff, PyroProfile *profile,
+          gboolean is_b)
 {
   g_autoptr (PyroFunctionTable) table = pyro_function_table_new_for_profile (profile);
   if (is_b)
@@ -20,7 +38,11 @@ add_rows (GHashTable *by_key, PyroProfileDiff *diff, PyroProfile *profile, gbool
       const char *file = pyro_profile_func_file (profile, r->func);
       g_autofree char *key = g_strdup_printf ("%s\x1f%s", name, file);
       gpointer index;
-      if (!g_hash_table_lookup_extended (by_key, key, NULL, &index))
+      gpointer by_name = a_names != NULL ? g_hash_table_lookup (a_names, name) : NULL;
+      gboolean found = g_hash_table_lookup_extended (by_key, key, NULL, &index);
+      if (!found && by_name != NULL && GPOINTER_TO_UINT (by_name) != PYRO_NONE)
+        index = by_name;
+      else if (!found)
         {
           PyroDiffRow row = {
             g_string_chunk_insert_const (diff->strings, name),
@@ -66,8 +88,9 @@ pyro_profile_diff_new (PyroProfile *a, PyroProfile *b)
   diff->unit = b->meta.unit;
 
   g_autoptr (GHashTable) by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  add_rows (by_key, diff, a, FALSE);
-  add_rows (by_key, diff, b, TRUE);
+  add_rows (by_key, NULL, diff, a, FALSE);
+  g_autoptr (GHashTable) a_names = index_names (diff);
+  add_rows (by_key, a_names, diff, b, TRUE);
   g_array_sort_with_data (diff->rows, compare_change, diff);
   return diff;
 }
