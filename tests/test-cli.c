@@ -260,6 +260,42 @@ test_export_images (void)
   g_assert_cmpint (e.status, ==, 1);
 }
 
+/* Any trace becomes a Sysprof capture; read back, it is the same profile. */
+static void
+test_export_syscap (void)
+{
+  g_autofree char *path = fixture_write_temp ("demo.folded", demo, -1);
+  g_autofree char *out = fixture_temp_path ("demo.syscap");
+  g_auto (Run) r = { 0 };
+  run_pyrometer (&r, "export", path, "-o", out, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+
+  g_auto (Run) before = { 0 };
+  g_auto (Run) after = { 0 };
+  run_pyrometer (&before, "report", path, "--format", "json", "--top", "100", NULL);
+  run_pyrometer (&after, "report", out, "--format", "json", "--top", "100", NULL);
+  g_assert_cmpint (after.status, ==, 0);
+  g_autoptr (JsonParser) pa = json_parser_new ();
+  g_autoptr (JsonParser) pb = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (pa, before.out, -1, NULL));
+  g_assert_true (json_parser_load_from_data (pb, after.out, -1, NULL));
+  JsonObject *a = json_node_get_object (json_parser_get_root (pa));
+  JsonObject *b = json_node_get_object (json_parser_get_root (pb));
+  g_assert_cmpstr (json_object_get_string_member (b, "format"), ==, "syscap");
+  g_assert_cmpfloat (json_object_get_double_member (a, "total"), ==, json_object_get_double_member (b, "total"));
+  JsonArray *fa = json_object_get_array_member (a, "functions");
+  JsonArray *fb = json_object_get_array_member (b, "functions");
+  g_assert_cmpuint (json_array_get_length (fa), ==, json_array_get_length (fb));
+  for (guint i = 0; i < json_array_get_length (fa); i++)
+    {
+      JsonObject *x = json_array_get_object_element (fa, i);
+      JsonObject *y = json_array_get_object_element (fb, i);
+      g_assert_cmpstr (json_object_get_string_member (x, "name"), ==, json_object_get_string_member (y, "name"));
+      g_assert_cmpfloat (json_object_get_double_member (x, "self"), ==, json_object_get_double_member (y, "self"));
+      g_assert_cmpfloat (json_object_get_double_member (x, "total"), ==, json_object_get_double_member (y, "total"));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -270,6 +306,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/usage", test_usage);
   g_test_add_func ("/cli/export-folded", test_export_folded);
   g_test_add_func ("/cli/diff-json", test_diff_json);
+  g_test_add_func ("/cli/export-syscap", test_export_syscap);
   g_test_add_func ("/cli/export-images", test_export_images);
   return g_test_run ();
 }

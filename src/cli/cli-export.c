@@ -1,6 +1,7 @@
 #include "cli-private.h"
 #include "formats/folded.h"
 #include "formats/speedscope.h"
+#include "formats/syscap-writer.h"
 #include "render/export.h"
 
 #include <glib/gi18n.h>
@@ -54,7 +55,7 @@ pyro_cli_export (int argc, char **argv)
   int width = 0;
   int scale = 1;
   const GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("Write to OUT; its extension picks the format (.png, .svg, .pdf, .folded, .speedscope.json; .dot for the call graph)"), "OUT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("Write to OUT; its extension picks the format (.png, .svg, .pdf, .folded, .speedscope.json, .syscap; .dot for the call graph)"), "OUT" },
     { "view", 0, 0, G_OPTION_ARG_STRING, &view, N_("The view to paint: flame (default), icicle, squaremap or callgraph"), "VIEW" },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Width of the image in pixels (default 1600)"), "PIXELS" },
     { "scale", 0, 0, G_OPTION_ARG_INT, &scale, N_("Pixels per image pixel in a PNG: 1 (default) or 2 for high-density screens"), "1|2" },
@@ -68,9 +69,10 @@ pyro_cli_export (int argc, char **argv)
 
   gboolean folded = g_str_has_suffix (out_path, ".folded");
   gboolean speedscope = g_str_has_suffix (out_path, ".speedscope.json");
+  gboolean syscap = g_str_has_suffix (out_path, ".syscap");
   gboolean dot = view != NULL && g_str_equal (view, "callgraph") && g_str_has_suffix (out_path, ".dot");
-  if (!folded && !speedscope && !dot && !has_image_extension (out_path))
-    return pyro_cli_fail ("export", PYRO_EXIT_USAGE, _("%s: unknown output extension; expected .png, .svg, .pdf, .folded or .speedscope.json"), out_path);
+  if (!folded && !speedscope && !syscap && !dot && !has_image_extension (out_path))
+    return pyro_cli_fail ("export", PYRO_EXIT_USAGE, _("%s: unknown output extension; expected .png, .svg, .pdf, .folded, .speedscope.json or .syscap"), out_path);
   if (view != NULL && !g_strv_contains (pyro_export_views (), view))
     {
       g_autofree char *known = g_strjoinv (", ", (char **) pyro_export_views ());
@@ -95,6 +97,12 @@ pyro_cli_export (int argc, char **argv)
   if (speedscope)
     {
       if (!write_speedscope (profile, out_path, &error))
+        return pyro_cli_fail ("export", PYRO_EXIT_BAD_INPUT, "%s", error->message);
+      return PYRO_EXIT_OK;
+    }
+  if (syscap)
+    {
+      if (!pyro_syscap_write (profile, out_path, &error))
         return pyro_cli_fail ("export", PYRO_EXIT_BAD_INPUT, "%s", error->message);
       return PYRO_EXIT_OK;
     }
