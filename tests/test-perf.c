@@ -743,6 +743,18 @@ test_several_events (void)
     named |= strstr (g_ptr_array_index (p->warnings, i), "page-faults") != NULL;
   g_assert_true (named);
   g_assert_cmpuint (fixture_func (p, "exe_work"), !=, PYRO_NONE);
+  /* The other event is a running total on the timeline. */
+  gboolean counted = FALSE;
+  for (guint i = 0; i < p->counters->len; i++)
+    {
+      const PyroCounter *c = g_ptr_array_index (p->counters, i);
+      if (strstr (pyro_profile_str (p, c->name), "page-faults") == NULL)
+        continue;
+      counted = c->values->len > 0;
+      for (guint k = 1; k < c->values->len; k++)
+        g_assert_cmpfloat (PYRO_COL (c->values, double, k), >=, PYRO_COL (c->values, double, k - 1));
+    }
+  g_assert_true (counted);
 }
 
 static void

@@ -48,6 +48,8 @@ typedef struct {
   struct perf_event_attr attr;  /* zero-extended to this header's size */
   char *name;
   GArray *ids;                  /* guint64 */
+  PyroCounter *counter;         /* running total, for events that do not weigh */
+  double running_total;
 } PerfEvent;
 
 typedef struct {

@@ -218,9 +218,20 @@ on_sample (const Record *rec, GError **error)
     return FALSE;
   if (!parse_sample (rec, &s, &event, error))
     return FALSE;
-  if (event != r->weigh)
+  if (event == NULL)
     {
       r->other_event_samples++;
+      return TRUE;
+    }
+  if (event != r->weigh)
+    {
+      /* Other events (page faults next to cycles) become a counter of the
+       * timeline: their running total over time. */
+      r->other_event_samples++;
+      if (event->counter == NULL)
+        event->counter = pyro_profile_add_counter (r->profile, event->name, "count");
+      event->running_total += (event->attr.sample_type & PERF_SAMPLE_PERIOD) ? (double) s.period : 1.0;
+      pyro_counter_append (event->counter, (gint64) s.time, event->running_total);
       return TRUE;
     }
   gboolean x86_64 = r->arch == NULL || g_str_equal (r->arch, "x86_64");

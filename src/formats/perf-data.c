@@ -89,7 +89,7 @@ add_warnings (PerfReader *r)
             g_string_append_printf (others, "%s%s", others->len ? ", " : "", e->name);
         }
       pyro_profile_add_warning (p, "the recording also holds %s (%" G_GUINT64_FORMAT
-                                " samples); the views are weighed by %s",
+                                " samples), shown as timeline counters; the views are weighed by %s",
                                 others->str, r->other_event_samples, r->weigh->name);
     }
   if (r->lost > 0)
