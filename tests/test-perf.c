@@ -9,6 +9,7 @@
 #include "core/call-tree.h"
 #include "core/function-table.h"
 #include "core/line-costs.h"
+#include "formats/perf-data.h"
 #include "formats/reader.h"
 #include "symbols/demangle.h"
 #include "fixtures.h"
@@ -755,6 +756,21 @@ test_several_events (void)
         g_assert_cmpfloat (PYRO_COL (c->values, double, k), >=, PYRO_COL (c->values, double, k - 1));
     }
   g_assert_true (counted);
+
+  /* Another event can weigh the views instead. */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PyroProfile) faults = pyro_perf_data_load (rec.multi_data, "page-faults", NULL, NULL,
+                                                        NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (faults->meta.event, ==, "page-faults");
+  g_assert_cmpint (faults->meta.unit, ==, PYRO_UNIT_SAMPLES);
+  g_assert_cmpuint (pyro_profile_n_samples (faults), >, 0);
+  g_assert_cmpuint (pyro_profile_n_samples (faults), <, pyro_profile_n_samples (p));
+  g_autoptr (PyroProfile) none = pyro_perf_data_load (rec.multi_data, "cycles-that-are-not", NULL,
+                                                      NULL, NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, PYRO_FORMAT_ERROR, PYRO_FORMAT_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "(it holds: cpu-clock"));
 }
 
 static void

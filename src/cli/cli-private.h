@@ -34,6 +34,8 @@ int pyro_cli_record (int argc, char **argv);
 int pyro_cli_report (int argc, char **argv);
 /* Prints the per-line cost of @source (cli-lines.c). */
 int pyro_cli_report_lines (PyroProfile *profile, const char *source, gboolean json);
+/* Loads a perf.data weighed by @event, printing errors and warnings (cli-event.c). */
+PyroProfile *pyro_cli_load_event (const char *path, const char *event);
 int pyro_cli_info (int argc, char **argv);
 int pyro_cli_export (int argc, char **argv);
 int pyro_cli_diff (int argc, char **argv);

@@ -162,10 +162,12 @@ pyro_cli_report (int argc, char **argv)
   int top = 20;
   g_autofree char *format = NULL;
   g_autofree char *lines = NULL;
+  g_autofree char *event = NULL;
   const GOptionEntry entries[] = {
     { "top", 'n', 0, G_OPTION_ARG_INT, &top, N_("Show the N hottest functions (default 20)"), "N" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: text or json"), "text|json" },
     { "lines", 0, 0, G_OPTION_ARG_FILENAME, &lines, N_("Print the self and total cost of each line of SOURCE instead"), "SOURCE" },
+    { "event", 0, 0, G_OPTION_ARG_STRING, &event, N_("perf.data with several events: weigh by EVENT instead of the first"), "EVENT" },
     { NULL },
   };
   if (!pyro_cli_parse ("report", "FILE", _("Prints the functions with the most self cost."),
@@ -178,7 +180,8 @@ pyro_cli_report (int argc, char **argv)
   if (top < 0)
     return pyro_cli_fail ("report", PYRO_EXIT_USAGE, _("--top takes a number of 0 or more"));
 
-  g_autoptr (PyroProfile) profile = pyro_cli_load (argv[1]);
+  g_autoptr (PyroProfile) profile = event != NULL ? pyro_cli_load_event (argv[1], event)
+                                                  : pyro_cli_load (argv[1]);
   if (profile == NULL)
     return PYRO_EXIT_BAD_INPUT;
   if (lines != NULL)

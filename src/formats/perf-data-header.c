@@ -112,8 +112,30 @@ perf_events_ready (PerfReader *r, gsize offset, GError **error)
                              "(PERF_SAMPLE_IDENTIFIER); samples cannot be told apart");
       return FALSE;
     }
-  /* The first event weighs the views, as perf report shows it first. */
+  /* The first event weighs the views, as perf report shows it first,
+   * unless another was asked for ("page-faults" names "page-faults:u"). */
   r->weigh = first;
+  if (r->wanted_event != NULL)
+    {
+      gsize n = strlen (r->wanted_event);
+      r->weigh = NULL;
+      g_autoptr (GString) names = g_string_new (NULL);
+      for (guint i = 0; i < r->events->len && r->weigh == NULL; i++)
+        {
+          PerfEvent *e = g_ptr_array_index (r->events, i);
+          if (strncmp (e->name, r->wanted_event, n) == 0 && (e->name[n] == '\0' || e->name[n] == ':'))
+            r->weigh = e;
+          g_string_append_printf (names, "%s%s", i ? ", " : "", e->name);
+        }
+      if (r->weigh == NULL)
+        {
+          pyro_format_set_error (error, PYRO_FORMAT_ERROR_UNSUPPORTED, r->ctx, offset,
+                                 "the recording holds no event '%s' (it holds: %s)",
+                                 r->wanted_event, names->str);
+          return FALSE;
+        }
+    }
+  first = r->weigh;
   r->weigh_in_seconds = first->attr.type == PERF_TYPE_SOFTWARE
                         && (first->attr.config == PERF_COUNT_SW_CPU_CLOCK
                             || first->attr.config == PERF_COUNT_SW_TASK_CLOCK);

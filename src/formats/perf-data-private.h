@@ -93,6 +93,7 @@ typedef struct {
   GBytes *kernel_build_id;
 
   /* the weighing event and what was seen */
+  const char *wanted_event;     /* nullable: weigh by this event, not the first */
   PerfEvent *weigh;
   gboolean weigh_in_seconds;
   guint64 lost;

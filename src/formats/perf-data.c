@@ -102,7 +102,7 @@ add_warnings (PerfReader *r)
 }
 
 static PyroProfile *
-perf_load (const PyroLoadContext *ctx, GError **error)
+perf_load_event (const PyroLoadContext *ctx, const char *event, GError **error)
 {
   g_autoptr (PyroProfile) profile = pyro_profile_new ("perf");
   PerfReader r = {
@@ -116,6 +116,7 @@ perf_load (const PyroLoadContext *ctx, GError **error)
     .thread_pids = g_array_new (FALSE, FALSE, sizeof (guint32)),
     .thread_tids = g_array_new (FALSE, FALSE, sizeof (guint32)),
     .comms = g_hash_table_new_full (NULL, NULL, NULL, g_free),
+    .wanted_event = event,
     .id_pos = -1,
   };
   r.stacks = perf_stacks_new (profile, r.symbolizer);
@@ -162,6 +163,44 @@ perf_load (const PyroLoadContext *ctx, GError **error)
     }
   reader_clear (&r);
   return ok ? g_steal_pointer (&profile) : NULL;
+}
+
+static PyroProfile *
+perf_load (const PyroLoadContext *ctx, GError **error)
+{
+  return perf_load_event (ctx, NULL, error);
+}
+
+PyroProfile *
+pyro_perf_data_load (const char *path, const char *event, PyroProgressFunc progress,
+                     gpointer progress_data, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GMappedFile) mapped = g_mapped_file_new (path, FALSE, &local);
+  if (mapped == NULL)
+    {
+      g_set_error (error, G_FILE_ERROR, local->code, "%s", local->message);
+      return NULL;
+    }
+  PyroLoadContext ctx = {
+    .path = path,
+    .data = (const guint8 *) g_mapped_file_get_contents (mapped),
+    .length = g_mapped_file_get_length (mapped),
+    .progress = progress,
+    .progress_data = progress_data,
+    .cancellable = cancellable,
+  };
+  if (perf_sniff (ctx.data, ctx.length, "") != PYRO_SNIFF_MAGIC)
+    {
+      g_set_error (error, PYRO_FORMAT_ERROR, PYRO_FORMAT_ERROR_UNKNOWN_FORMAT,
+                   "%s: byte 0: not a perf.data file (expected PERFILE2); only perf.data "
+                   "recordings have several events", path);
+      return NULL;
+    }
+  PyroProfile *profile = perf_load_event (&ctx, event, error);
+  if (profile != NULL)
+    pyro_profile_finish (profile);
+  return profile;
 }
 
 const PyroFormatReader pyro_perf_data_reader = {

@@ -7,4 +7,11 @@ G_BEGIN_DECLS
 
 extern const PyroFormatReader pyro_perf_data_reader;
 
+/* Loads the perf.data at @path with @event ("page-faults"; NULL for the
+ * first) weighing the views; the other events become timeline counters.
+ * The result is finished. */
+PyroProfile *pyro_perf_data_load (const char *path, const char *event, PyroProgressFunc progress,
+                                  gpointer progress_data, GCancellable *cancellable,
+                                  GError **error);
+
 G_END_DECLS
