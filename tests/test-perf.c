@@ -400,6 +400,20 @@ test_hot_line (void)
     }
   g_assert_cmpuint (hottest->line, ==, hot_loop_line ());
 
+  /* Threads are named from COMM records (after exec, not "perf-exec"). */
+  gboolean named = FALSE;
+  for (guint i = 0; i < pyro_profile_n_threads (profile); i++)
+    {
+      const PyroThread *t = &g_array_index (profile->threads, PyroThread, i);
+      named |= g_str_equal (pyro_profile_str (profile, t->name), "prog")
+               && g_str_equal (pyro_profile_str (profile, t->process_name), "prog");
+    }
+  g_assert_true (named);
+  g_assert_true (profile->meta.has_time);
+  gint64 start, end;
+  g_assert_true (pyro_profile_time_bounds (profile, &start, &end));
+  g_assert_cmpint (end - start, >, 100000000); /* ns: the program ran for well over 0.1 s */
+
   /* The inlined function is a frame of its own, inside exe_work. */
   g_assert_cmpuint (fixture_func (profile, "mix"), !=, PYRO_NONE);
   g_assert_cmpuint (fixture_func (profile, "exe_work"), !=, PYRO_NONE);
