@@ -11,7 +11,10 @@ G_BEGIN_DECLS
 typedef struct _PyroSymbolizer PyroSymbolizer;
 
 typedef struct {
-  const char *function;   /* demangled; "module+0xoffset" when unknown */
+  const char *function;   /* demangled; "module+0xoffset" when the module has no
+                           * name for it (the function start from the CFI when
+                           * known), the region's name ("[unknown]", "[heap]")
+                           * outside every file */
   const char *file;       /* nullable */
   guint32 line;           /* 0 unknown */
   const char *module;     /* path of the mapped file */
