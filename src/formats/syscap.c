@@ -696,18 +696,9 @@ syscap_load (const PyroLoadContext *ctx, GError **error)
   sysprof_capture_reader_unref (reader);
 
   if (ok && cut != NULL)
-    {
-      if (l.samples->len == 0 && offset == HEADER_SIZE)
-        {
-          pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, ctx, offset,
-                                 "%s; expected a Sysprof capture frame", cut);
-          ok = FALSE;
-        }
-      else
-        pyro_profile_add_warning (l.profile, "%s: the capture stops at byte %" G_GSIZE_FORMAT " of %"
-                                  G_GSIZE_FORMAT " (%s); loaded what comes before", ctx->path, offset,
-                                  ctx->length, cut);
-    }
+    pyro_profile_add_warning (l.profile, "%s: the capture stops at byte %" G_GSIZE_FORMAT " of %"
+                              G_GSIZE_FORMAT " (%s); loaded what comes before", ctx->path, offset,
+                              ctx->length, cut);
 
   if (ok && l.symbols->len > 0)
     {
