@@ -1,6 +1,7 @@
 /* pyrometer record — sample a command or a running process into a Sysprof capture. */
 #include "cli-private.h"
 #include "sampler/recorder.h"
+#include "sampler/cpython-stack-source.h"
 
 #include <errno.h>
 #include <glib/gi18n.h>
@@ -8,6 +9,40 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+/* auto: Python stacks when the program is a Python interpreter. */
+static gboolean
+looks_like_python (const char *const *command, int pid)
+{
+  g_autofree char *exe = NULL;
+  if (pid > 0)
+    {
+      g_autofree char *link = g_strdup_printf ("/proc/%d/exe", pid);
+      exe = g_file_read_link (link, NULL);
+    }
+  else if (command != NULL && command[0] != NULL)
+    exe = g_strdup (command[0]);
+  if (exe == NULL)
+    return FALSE;
+  g_autofree char *base = g_path_get_basename (exe);
+  return g_str_has_prefix (base, "python");
+}
+
+static gboolean
+parse_mode (const char *text, const char *const *command, int pid, PyroRecordMode *mode)
+{
+  if (text == NULL || g_str_equal (text, "auto"))
+    *mode = looks_like_python (command, pid) ? PYRO_RECORD_PYTHON : PYRO_RECORD_NATIVE;
+  else if (g_str_equal (text, "native"))
+    *mode = PYRO_RECORD_NATIVE;
+  else if (g_str_equal (text, "python"))
+    *mode = PYRO_RECORD_PYTHON;
+  else if (g_str_equal (text, "mixed"))
+    *mode = PYRO_RECORD_MIXED;
+  else
+    return FALSE;
+  return TRUE;
+}
 
 typedef struct {
   gint ended;
@@ -55,6 +90,7 @@ pyro_cli_record (int argc, char **argv)
   int frequency = 999;
   g_autofree char *call_graph = NULL;
   g_autofree char *event = NULL;
+  g_autofree char *mode = NULL;
   double duration = 0;
   g_autofree char *output = NULL;
   int pid = 0;
@@ -65,6 +101,9 @@ pyro_cli_record (int argc, char **argv)
       N_("How stacks are walked: fp (frame pointers), dwarf (copy and unwind the stack); "
          "by default frame pointers, switching to dwarf when they give one-frame stacks"), N_("fp|dwarf") },
     { "event", 'e', 0, G_OPTION_ARG_STRING, &event, N_("What clocks the samples: cpu-clock (default) or cycles"), N_("EVENT") },
+    { "mode", 'm', 0, G_OPTION_ARG_STRING, &mode,
+      N_("Which stacks: native, python (read out of CPython 3.11–3.13), mixed (native with Python "
+         "frames spliced in) or auto (default: python for a Python interpreter)"), N_("MODE") },
     { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration, N_("Stop after this many seconds"), N_("S") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       N_("The capture to write (default pyrometer-COMMAND-DATE-TIME.syscap)"), N_("OUT") },
@@ -119,7 +158,10 @@ pyro_cli_record (int argc, char **argv)
   options.output = output;
   options.pid = (guint32) pid;
   options.argv = (const char *const *) command;
-  options.mode = PYRO_RECORD_NATIVE;
+  if (!parse_mode (mode, (const char *const *) command, pid, &options.mode))
+    return pyro_cli_fail ("record", PYRO_EXIT_USAGE, _("--mode takes auto, native, python or mixed, not '%s'"), mode);
+  if (options.mode != PYRO_RECORD_NATIVE)
+    options.stack_source = pyro_cpython_stack_source_new ();
 
   /* Signals are taken by this thread only (sigtimedwait below); the recorder's
    * threads inherit the blocked mask and the command gets it cleared. */
