@@ -15,22 +15,27 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* heavy() does twice the work of light(), with the same loop body. */
+/* heavy() does twice the work of light(), with the same loop body.  Each
+ * thread adds into its own cache line: one shared sink made the threads fight
+ * over it, and an iteration's cost then depended on what the others ran. */
 static const char *program_source =
   "#include <pthread.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
   "#include <sys/prctl.h>\n#include <sys/wait.h>\n#include <signal.h>\n#include <unistd.h>\n"
-  "volatile unsigned long sink;\n"
-  "__attribute__((noinline)) void heavy (long n) { for (long i = 0; i < 2 * n; i++) sink += i ^ (i >> 3); }\n"
-  "__attribute__((noinline)) void light (long n) { for (long i = 0; i < n; i++) sink += i ^ (i >> 3); }\n"
-  "__attribute__((noinline)) void ratio (long rounds) { for (long r = 0; r < rounds; r++) { heavy (1000000); light (1000000); } }\n"
-  "static void *worker (void *a) { ratio ((long) a); return NULL; }\n"
+  "volatile unsigned long sinks[4 * 16];\n"
+  "__attribute__((noinline)) void heavy (long n, volatile unsigned long *sink) { for (long i = 0; i < 2 * n; i++) *sink += i ^ (i >> 3); }\n"
+  "__attribute__((noinline)) void light (long n, volatile unsigned long *sink) { for (long i = 0; i < n; i++) *sink += i ^ (i >> 3); }\n"
+  "__attribute__((noinline)) void ratio_into (long rounds, volatile unsigned long *sink) { for (long r = 0; r < rounds; r++) { heavy (1000000, sink); light (1000000, sink); } }\n"
+  "void ratio (long rounds) { ratio_into (rounds, &sinks[0]); }\n"
+  "static long thread_rounds;\n"
+  "static void *worker (void *sink) { ratio_into (thread_rounds, sink); return NULL; }\n"
   "int main (int argc, char **argv) {\n"
   "  long rounds = argc > 2 ? atol (argv[2]) : 100;\n"
   "  if (!strcmp (argv[1], \"ratio\")) ratio (rounds);\n"
   "  else if (!strcmp (argv[1], \"forever\")) { prctl (PR_SET_PDEATHSIG, SIGKILL); printf (\"ready\\n\"); fflush (stdout); for (;;) ratio (1); }\n"
   "  else if (!strcmp (argv[1], \"threads\")) {\n"
   "    pthread_t t[3];\n"
-  "    for (int i = 0; i < 3; i++) pthread_create (&t[i], NULL, worker, (void *) rounds);\n"
+  "    thread_rounds = rounds;\n"
+  "    for (int i = 0; i < 3; i++) pthread_create (&t[i], NULL, worker, (void *) &sinks[16 * (i + 1)]);\n"
   "    ratio (rounds);\n"
   "    for (int i = 0; i < 3; i++) pthread_join (t[i], NULL);\n"
   "  } else if (!strcmp (argv[1], \"fork\")) {\n"
@@ -269,7 +274,7 @@ test_threads (void)
     return;
   g_autofree char *out = fixture_temp_path ("threads.syscap");
   g_auto (Run) r = { 0 };
-  run_pyrometer_env (&r, NULL, "record", "-o", out, "--", program_fp, "threads", "80", NULL);
+  run_pyrometer_env (&r, NULL, "record", "-o", out, "--", program_fp, "threads", "150", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_autoptr (PyroProfile) p = load (out);
   g_assert_cmpuint (threads_with_samples (p, 0), ==, 4);
@@ -303,7 +308,7 @@ test_fork (void)
     return;
   g_autofree char *out = fixture_temp_path ("fork.syscap");
   g_auto (Run) r = { 0 };
-  run_pyrometer_env (&r, NULL, "record", "-o", out, "--", program_fp, "fork", "150", NULL);
+  run_pyrometer_env (&r, NULL, "record", "-o", out, "--", program_fp, "fork", "400", NULL);
   g_assert_cmpint (r.status, ==, 0);
   guint32 child = (guint32) atoi (r.out);
   g_assert_cmpuint (child, >, 0);
