@@ -11,6 +11,7 @@
 #include "app/document.h"
 #include "app/window.h"
 #include "fixtures.h"
+#include "ui-fixtures.h"
 
 /* main 100 %, compute 85 %, heavy 60 %, light 20 %, parse 10 %, rare 0.3 % */
 static const char profile_text[] =
@@ -20,25 +21,6 @@ static const char profile_text[] =
   "main;parse 97\n"
   "main;parse;rare 3\n"
   "main 50\n";
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until (gboolean (*cond) (gpointer), gpointer data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return !timed_out;
-}
 
 static gboolean
 document_ready (gpointer data)
@@ -107,9 +89,9 @@ test_click_selects (void)
 
   g_autoptr (GFile) file = g_file_new_for_path (path);
   pyro_document_load (doc, file);
-  g_assert_true (wait_until (document_ready, doc));
+  g_assert_true (ui_wait_until (document_ready, doc));
   g_assert_cmpint (pyro_document_get_state (doc), ==, PYRO_DOCUMENT_READY);
-  g_assert_true (wait_until (graph_ready, view));
+  g_assert_true (ui_wait_until (graph_ready, view));
 
   const PyroCallGraphLayout *layout = pyro_callgraph_view_get_layout (view);
   g_assert_cmpuint (layout->boxes->len, ==, 5);    /* rare is under 0.5 % */
@@ -127,7 +109,7 @@ test_click_selects (void)
   guint32 compute = func_named (doc, "compute");
   click (view, box_of (view, compute), 2);
   g_assert_cmpuint (pyro_callgraph_view_get_focus (view), ==, compute);
-  g_assert_true (wait_until (graph_ready, view));
+  g_assert_true (ui_wait_until (graph_ready, view));
   layout = pyro_callgraph_view_get_layout (view);
   g_assert_cmpuint (layout->boxes->len, ==, 4);    /* main, compute, heavy, light */
   g_assert_cmpuint (box_of (view, parse), ==, PYRO_NONE);
@@ -135,7 +117,7 @@ test_click_selects (void)
   /* the threshold hides more, and says how many */
   pyro_callgraph_view_set_focus (view, PYRO_NONE);
   pyro_callgraph_view_set_threshold (view, 0.15);
-  g_assert_true (wait_until (graph_ready, view));
+  g_assert_true (ui_wait_until (graph_ready, view));
   layout = pyro_callgraph_view_get_layout (view);
   g_assert_cmpuint (layout->boxes->len, ==, 4);    /* main, compute, heavy, light */
   g_assert_cmpuint (layout->n_hidden_nodes, ==, 2);
@@ -162,25 +144,19 @@ test_window_page (void)
   PyroWindow *window = pyro_application_open_file (app, file, NULL);
   g_assert_nonnull (window);
   PyroDocument *doc = pyro_window_get_document (window);
-  g_assert_true (wait_until (document_ready, doc));
+  g_assert_true (ui_wait_until (document_ready, doc));
 
   pyro_window_set_view (window, "callgraph");
   GObject *page = gtk_widget_get_template_child (GTK_WIDGET (window), PYRO_TYPE_WINDOW, "callgraph_view");
   g_assert_true (PYRO_IS_CALLGRAPH_VIEW (page));
   PyroCallGraphView *view = PYRO_CALLGRAPH_VIEW (page);
-  g_assert_true (wait_until (graph_ready, view));
+  g_assert_true (ui_wait_until (graph_ready, view));
 
   guint32 heavy = func_named (doc, "heavy");
   click (view, box_of (view, heavy), 1);
   g_assert_cmpuint (pyro_document_get_selected_func (doc), ==, heavy);
-  g_assert_true (wait_until (callers_listed, pyro_window_get_function_view (window)));
+  g_assert_true (ui_wait_until (callers_listed, pyro_window_get_function_view (window)));
   gtk_window_destroy (GTK_WINDOW (window));
-}
-
-static void
-skip_without_display (void)
-{
-  g_test_skip ("no display (run under xvfb-run)");
 }
 
 int
@@ -191,7 +167,7 @@ main (int argc, char **argv)
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_test_init (&argc, &argv, NULL);
   if (!gtk_init_check ())
-    g_test_add_func ("/callgraph-ui/click-selects", skip_without_display);
+    g_test_add_func ("/callgraph-ui/click-selects", ui_skip_without_display);
   else
     {
       g_test_add_func ("/callgraph-ui/click-selects", test_click_selects);

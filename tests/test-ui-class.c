@@ -19,45 +19,9 @@
 #include "formats/reader.h"
 #include "render/diff-palette.h"
 #include "fixtures.h"
+#include "ui-fixtures.h"
 
 static PyroApplication *app;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Spins the main loop until @cond holds or 30 s pass. */
-static gboolean
-wait_until (gboolean (*cond) (gpointer), gpointer data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return !timed_out;
-}
-
-static gboolean
-document_settled (gpointer data)
-{
-  PyroDocument *doc = pyro_window_get_document (data);
-  PyroDocumentState state = pyro_document_get_state (doc);
-  return (state == PYRO_DOCUMENT_READY && !pyro_document_get_busy (doc))
-         || state == PYRO_DOCUMENT_FAILED;
-}
-
-static gboolean
-view_allocated (gpointer data)
-{
-  GtkWidget *view = data;
-  return gtk_widget_get_mapped (view) && gtk_widget_get_width (view) > 100
-         && gtk_widget_get_height (view) > 50;
-}
 
 static PyroWindow *
 open_path (const char *path)
@@ -65,7 +29,7 @@ open_path (const char *path)
   g_autoptr (GFile) file = g_file_new_for_path (path);
   PyroWindow *window = pyro_application_open_file (app, file, NULL);
   g_assert_nonnull (window);
-  g_assert_true (wait_until (document_settled, window));
+  g_assert_true (ui_wait_until (ui_document_settled, window));
   g_assert_cmpint (pyro_document_get_state (pyro_window_get_document (window)), ==,
                    PYRO_DOCUMENT_READY);
   return window;
@@ -171,7 +135,7 @@ test_tour (void)
   PyroSourceView *source = pyro_window_get_source_view (window);
   if (step->hottest_line > 0)
     {
-      g_assert_true (wait_until (source_ready, source));
+      g_assert_true (ui_wait_until (source_ready, source));
       g_assert_cmpuint (pyro_source_view_get_hot_line (source), ==, step->hottest_line);
     }
 
@@ -225,78 +189,11 @@ test_tour_follows_selection (void)
   g_assert_cmpuint (pyro_tour_bar_get_n_steps (bar), ==, 3);
 
   pyro_document_push_transform (doc, PYRO_TRANSFORM_DROP_FUNC, fixture_func (profile, "run"));
-  g_assert_true (wait_until (document_settled, window));
+  g_assert_true (ui_wait_until (ui_document_settled, window));
   g_assert_cmpuint (pyro_tour_bar_get_n_steps (bar), ==, 1);
   g_assert_cmpuint (pyro_tour_bar_get_current (bar)->func, ==, fixture_func (profile, "parse"));
   g_assert_cmpstr (pyro_tour_bar_get_caption (bar), ==, "parse — 100% of the time, called from setup");
   gtk_window_destroy (GTK_WINDOW (window));
-}
-
-/* Pixels of @widget as drawn (ARGB32). */
-typedef struct {
-  guint8 *data;
-  gsize stride;
-  int width, height;
-} Pixels;
-
-static void
-painted_cb (GdkFrameClock *clock, gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static Pixels
-render_widget (GtkWidget *widget)
-{
-  gboolean painted = FALSE;
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  g_assert_true (wait_until (flag_set, &painted));
-  g_signal_handler_disconnect (clock, id);
-
-  Pixels px = { 0 };
-  px.width = gtk_widget_get_width (widget);
-  px.height = gtk_widget_get_height (widget);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, px.width, px.height);
-  g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  g_autoptr (GdkTexture) texture =
-    gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, px.width, px.height));
-  px.width = gdk_texture_get_width (texture);
-  px.height = gdk_texture_get_height (texture);
-  px.stride = (gsize) px.width * 4;
-  px.data = g_malloc (px.stride * px.height);
-  gdk_texture_download (texture, px.data, px.stride);
-  return px;
-}
-
-static PyroRgb
-pixel_at (const Pixels *px, double x, double y)
-{
-  int ix = CLAMP ((int) x, 0, px->width - 1);
-  int iy = CLAMP ((int) y, 0, px->height - 1);
-  guint32 v;
-  memcpy (&v, px->data + (gsize) iy * px->stride + (gsize) ix * 4, 4);
-  return (PyroRgb) { ((v >> 16) & 0xff) / 255.0, ((v >> 8) & 0xff) / 255.0, (v & 0xff) / 255.0 };
-}
-
-static void
-assert_color (PyroRgb got, PyroRgb want)
-{
-  double tolerance = 2.5 / 255;
-  if (fabs (got.r - want.r) > tolerance || fabs (got.g - want.g) > tolerance
-      || fabs (got.b - want.b) > tolerance)
-    g_error ("pixel is rgb(%.0f, %.0f, %.0f), expected rgb(%.0f, %.0f, %.0f)", got.r * 255,
-             got.g * 255, got.b * 255, want.r * 255, want.g * 255, want.b * 255);
 }
 
 static gboolean
@@ -328,7 +225,7 @@ static void
 check_comparison (PyroWindow *window, const char *before_path)
 {
   PyroCompareBar *bar = pyro_window_get_compare_bar (window);
-  g_assert_true (wait_until (headline_ready, bar));
+  g_assert_true (ui_wait_until (headline_ready, bar));
   PyroDocument *doc = pyro_window_get_document (window);
   PyroProfile *after = pyro_document_get_profile (doc);
 
@@ -345,11 +242,11 @@ check_comparison (PyroWindow *window, const char *before_path)
   /* The flame graph: sized by B, coloured by the change against A. */
   PyroFlameView *view = pyro_window_get_flame_view (window);
   pyro_window_set_view (window, "flame");
-  g_assert_true (wait_until (view_allocated, view));
+  g_assert_true (ui_wait_until (ui_view_allocated, view));
   const PyroCallTree *tree = pyro_document_get_tree (doc);
   g_autoptr (PyroCallTree) a_tree = pyro_call_tree_new (before, NULL, NULL, NULL);
   g_autofree double *matched = pyro_call_tree_match_totals (tree, a_tree);
-  Pixels px = render_widget (GTK_WIDGET (view));
+  UiPixels px = ui_render_widget (GTK_WIDGET (view));
   const PyroFlameLayout *layout = pyro_flame_view_get_layout (view);
   guint checked = 0;
   for (guint i = 0; i < layout->rects->len && checked < 6; i++)
@@ -359,7 +256,7 @@ check_comparison (PyroWindow *window, const char *before_path)
         continue;
       PyroRgb want = pyro_diff_color (matched[r->node] / pyro_call_tree_total (a_tree),
                                       tree->total[r->node] / pyro_call_tree_total (tree));
-      assert_color (pixel_at (&px, r->x + r->w * 0.95, r->y + r->h / 2 - pyro_flame_view_get_scroll_offset (view)),
+      ui_assert_color (ui_pixel_at (&px, r->x + r->w * 0.95, r->y + r->h / 2 - pyro_flame_view_get_scroll_offset (view)),
                     want);
       checked++;
     }
@@ -416,7 +313,7 @@ test_compare (void)
   g_assert_true (pyro_compare_bar_handle_drop (pyro_window_get_compare_bar (a_window), after, TRUE));
   window = pyro_application_open_file (app, after, NULL);
   g_assert_true (window != a_window);
-  g_assert_true (wait_until (document_settled, window));
+  g_assert_true (ui_wait_until (ui_document_settled, window));
   g_assert_cmpstr (pyro_document_get_display_name (pyro_window_get_document (window)), ==, "fib_fast.prof");
   check_comparison (window, slow);
   g_assert_false (pyro_compare_bar_get_active (pyro_window_get_compare_bar (a_window)));
@@ -441,7 +338,7 @@ test_compare_bad_file (void)
   g_autoptr (GFile) before = g_file_new_for_path (bad);
   pyro_compare_bar_compare_with_file (bar, before);
   g_assert_true (pyro_compare_bar_get_active (bar));
-  g_assert_true (wait_until (compare_failed, bar));
+  g_assert_true (ui_wait_until (compare_failed, bar));
   g_assert_nonnull (strstr (pyro_compare_bar_get_error (bar), "class-before.folded"));
   g_assert_false (pyro_compare_bar_get_active (bar));
   g_assert_null (pyro_compare_bar_get_headline (bar));
@@ -487,7 +384,7 @@ test_export (void)
   PyroProfile *profile = pyro_document_get_profile (doc);
   PyroFlameView *view = pyro_window_get_flame_view (window);
   pyro_window_set_view (window, "flame");
-  g_assert_true (wait_until (view_allocated, view));
+  g_assert_true (ui_wait_until (ui_view_allocated, view));
 
   /* Zoomed on fib, as a teacher would be when exporting a slide. */
   const PyroCallTree *tree = pyro_document_get_tree (doc);
@@ -563,7 +460,7 @@ test_presentation (void)
   PyroWindow *window = open_path (path);
   PyroFlameView *view = pyro_window_get_flame_view (window);
   pyro_window_set_view (window, "flame");
-  g_assert_true (wait_until (view_allocated, view));
+  g_assert_true (ui_wait_until (ui_view_allocated, view));
   GtkApplication *gapp = gtk_window_get_application (GTK_WINDOW (window));
   GSettings *settings = pyro_application_get_settings (PYRO_APPLICATION (gapp));
 
@@ -583,7 +480,7 @@ test_presentation (void)
   g_assert_false (gtk_widget_get_visible (header));
   /* Xvfb has no window manager to honour full screen: then only the request is checked. */
   if (g_getenv ("PYRO_TEST_WM") != NULL)
-    g_assert_true (wait_until (is_fullscreen, window));
+    g_assert_true (ui_wait_until (is_fullscreen, window));
 
   g_assert_true (activate (window, "presentation.text-larger"));
   g_assert_cmpfloat (pyro_presentation_get_text_scale (window), ==, scale + 0.25);
@@ -602,12 +499,6 @@ test_presentation (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static void
-skip_without_display (void)
-{
-  g_test_skip ("no display to open windows on: run under xvfb-run");
-}
-
 int
 main (int argc, char **argv)
 {
@@ -623,7 +514,7 @@ main (int argc, char **argv)
 
   if (!gtk_init_check ())
     {
-      g_test_add_func ("/ui-class/windows", skip_without_display);
+      g_test_add_func ("/ui-class/windows", ui_skip_without_display);
       return g_test_run ();
     }
 

@@ -14,6 +14,7 @@
 #include "app/preferences-window.h"
 #include "render/palette.h"
 #include "fixtures.h"
+#include "ui-fixtures.h"
 
 static const char profile_text[] =
   "main;compute;heavy 60\n"
@@ -24,37 +25,10 @@ static const char profile_text[] =
 static PyroApplication *app;
 
 static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until (gboolean (*cond) (gpointer), gpointer data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return !timed_out;
-}
-
-static gboolean
 document_ready (gpointer data)
 {
   PyroDocument *doc = pyro_window_get_document (data);
   return pyro_document_get_state (doc) == PYRO_DOCUMENT_READY && !pyro_document_get_busy (doc);
-}
-
-static gboolean
-view_allocated (gpointer data)
-{
-  GtkWidget *view = data;
-  return gtk_widget_get_mapped (view) && gtk_widget_get_width (view) > 100
-         && gtk_widget_get_height (view) > 50 && pyro_flame_view_get_layout (data) != NULL;
 }
 
 static PyroWindow *
@@ -63,9 +37,9 @@ open_profile (void)
   g_autofree char *path = fixture_write_temp ("gnome.folded", profile_text, -1);
   g_autoptr (GFile) file = g_file_new_for_path (path);
   PyroWindow *window = pyro_application_open_file (app, file, NULL);
-  g_assert_true (wait_until (document_ready, window));
+  g_assert_true (ui_wait_until (document_ready, window));
   pyro_window_set_view (window, "flame");
-  g_assert_true (wait_until (view_allocated, pyro_window_get_flame_view (window)));
+  g_assert_true (ui_wait_until (ui_view_allocated, pyro_window_get_flame_view (window)));
   return window;
 }
 
@@ -95,44 +69,15 @@ template_child (gpointer widget, GType type, const char *name)
   return child;
 }
 
-/* Pixels of @widget as the window paints it. */
-static void
-painted_cb (GdkFrameClock *clock, gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 static PyroRgb
 painted_color (GtkWidget *widget, double x, double y)
 {
-  gboolean painted = FALSE;
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  g_assert_true (wait_until (flag_set, &painted));
-  g_signal_handler_disconnect (clock, id);
-
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  g_autoptr (GdkTexture) texture =
-    gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  int tw = gdk_texture_get_width (texture), th = gdk_texture_get_height (texture);
-  g_autofree guint8 *data = g_malloc ((gsize) tw * th * 4);
-  gdk_texture_download (texture, data, (gsize) tw * 4);
-  int ix = CLAMP ((int) (x * tw / width), 0, tw - 1), iy = CLAMP ((int) (y * th / height), 0, th - 1);
-  guint32 v;
-  memcpy (&v, data + ((gsize) iy * tw + ix) * 4, 4);
-  return (PyroRgb) { ((v >> 16) & 0xff) / 255.0, ((v >> 8) & 0xff) / 255.0, (v & 0xff) / 255.0 };
+  UiPixels px = ui_render_widget (widget);
+  /* the texture may be at the display's scale */
+  PyroRgb color = ui_pixel_at (&px, x * px.width / width, y * px.height / height);
+  g_free (px.data);
+  return color;
 }
 
 /* The fill of the frame of main, the widest child of the root. */
@@ -311,12 +256,6 @@ test_german (void)
 }
 
 static void
-skip_without_display (void)
-{
-  g_test_skip ("no display to open windows on: run under xvfb-run");
-}
-
-static void
 skip_without_schema (void)
 {
   g_test_skip ("the compiled GSettings schema is not in the build tree");
@@ -351,7 +290,7 @@ main (int argc, char **argv)
 
   if (!gtk_init_check ())
     {
-      g_test_add_func ("/ui-gnome/windows", skip_without_display);
+      g_test_add_func ("/ui-gnome/windows", ui_skip_without_display);
       return g_test_run ();
     }
 

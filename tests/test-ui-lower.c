@@ -10,36 +10,9 @@
 #include "app/window.h"
 #include "render/timeline-painter.h"
 #include "fixtures.h"
+#include "ui-fixtures.h"
 
 static PyroApplication *app;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until (gboolean (*cond) (gpointer), gpointer data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return !timed_out;
-}
-
-static gboolean
-document_settled (gpointer data)
-{
-  PyroDocument *doc = pyro_window_get_document (data);
-  PyroDocumentState state = pyro_document_get_state (doc);
-  return (state == PYRO_DOCUMENT_READY && !pyro_document_get_busy (doc))
-         || state == PYRO_DOCUMENT_FAILED;
-}
 
 static gboolean
 source_read (gpointer data)
@@ -60,7 +33,7 @@ open_file (const char *path)
   PyroWindow *window = pyro_application_open_file (app, file, NULL);
   g_assert_nonnull (window);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (document_settled, window));
+  g_assert_true (ui_wait_until (ui_document_settled, window));
   g_assert_cmpint (pyro_document_get_state (pyro_window_get_document (window)), ==, PYRO_DOCUMENT_READY);
   return window;
 }
@@ -139,7 +112,7 @@ test_source_hot_line (void)
 
   PyroProfile *profile = pyro_document_get_profile (doc);
   pyro_document_set_selected_func (doc, fixture_func (profile, "compute"));
-  g_assert_true (wait_until (source_read, view));
+  g_assert_true (ui_wait_until (source_read, view));
   g_assert_cmpstr (pyro_source_view_get_local_path (view), ==, module);
 
   g_autofree char *expected = NULL;
@@ -185,7 +158,7 @@ test_source_missing_and_mapped (void)
   PyroDocument *doc = pyro_window_get_document (window);
   PyroSourceView *view = pyro_window_get_source_view (window);
   pyro_document_set_selected_func (doc, fixture_func (pyro_document_get_profile (doc), "compute"));
-  g_assert_true (wait_until (source_read, view));
+  g_assert_true (ui_wait_until (source_read, view));
 
   /* not found: the costly lines listed by number, the hottest marked */
   g_assert_null (pyro_source_view_get_local_path (view));
@@ -198,7 +171,7 @@ test_source_missing_and_mapped (void)
 
   /* what "Locate Source…" records: the folder it moved from and to */
   pyro_source_view_add_path_map (view, "/nonexistent/build/tree", dir);
-  g_assert_true (wait_until (source_read, view));
+  g_assert_true (ui_wait_until (source_read, view));
   g_assert_cmpstr (pyro_source_view_get_local_path (view), ==, module);
   g_assert_cmpint (cursor_row (view), ==, 11);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -238,7 +211,7 @@ test_timeline_range (void)
   PyroProfile *profile = pyro_document_get_profile (doc);
   PyroTimelineView *timeline = pyro_window_get_timeline_view (window);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (timeline)));
-  g_assert_true (wait_until (mapped_and_sized, timeline));
+  g_assert_true (ui_wait_until (mapped_and_sized, timeline));
   const PyroTimeline *tl = pyro_timeline_view_get_timeline (timeline);
   g_assert_nonnull (tl);
   g_assert_true (tl->samples_timed);
@@ -253,7 +226,7 @@ test_timeline_range (void)
   PyroTimelinePlot plot = pyro_timeline_plot_area (&vp);
   double x1 = plot.left + plot.width / 3;
   pyro_timeline_view_drag (timeline, plot.left, x1);
-  g_assert_true (wait_until (not_busy, doc));
+  g_assert_true (ui_wait_until (not_busy, doc));
   const PyroSelection *sel = pyro_document_get_selection (doc);
   g_assert_true (sel->has_range);
   g_assert_cmpint (sel->range_start, ==, tl->start);
@@ -270,7 +243,7 @@ test_timeline_range (void)
 
   /* Escape's action shows the whole time again */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (timeline), "timeline.clear-range", NULL));
-  g_assert_true (wait_until (not_busy, doc));
+  g_assert_true (ui_wait_until (not_busy, doc));
   g_assert_false (pyro_document_get_selection (doc)->has_range);
   g_assert_cmpfloat (pyro_call_tree_total (pyro_document_get_top_down (doc)), ==,
                      pyro_profile_total_weight (profile));
@@ -284,12 +257,6 @@ test_timeline_range (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static void
-skip_without_display (void)
-{
-  g_test_skip ("no display to open windows on: run under xvfb-run");
-}
-
 int
 main (int argc, char **argv)
 {
@@ -299,7 +266,7 @@ main (int argc, char **argv)
 
   if (!gtk_init_check ())
     {
-      g_test_add_func ("/ui-lower/windows", skip_without_display);
+      g_test_add_func ("/ui-lower/windows", ui_skip_without_display);
       return g_test_run ();
     }
 

@@ -11,6 +11,7 @@
 #include "app/frame-actions.h"
 #include "render/palette.h"
 #include "fixtures.h"
+#include "ui-fixtures.h"
 
 /* Hand-computable: main is 90 % of the samples, heavy 60 %. */
 static const char profile_text[] =
@@ -22,46 +23,9 @@ static const char profile_text[] =
 static PyroApplication *app;
 
 static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Spins the main loop until @cond holds or 20 s pass. */
-static gboolean
-wait_until (gboolean (*cond) (gpointer), gpointer data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return !timed_out;
-}
-
-static gboolean
-document_settled (gpointer data)
-{
-  PyroDocument *doc = pyro_window_get_document (data);
-  PyroDocumentState state = pyro_document_get_state (doc);
-  return (state == PYRO_DOCUMENT_READY && !pyro_document_get_busy (doc))
-         || state == PYRO_DOCUMENT_FAILED;
-}
-
-static gboolean
 load_ended (gpointer data)
 {
   return pyro_document_get_state (data) != PYRO_DOCUMENT_LOADING;
-}
-
-static gboolean
-view_allocated (gpointer data)
-{
-  GtkWidget *view = data;
-  return gtk_widget_get_mapped (view) && gtk_widget_get_width (view) > 100
-         && gtk_widget_get_height (view) > 50;
 }
 
 static gboolean
@@ -76,84 +40,8 @@ open_file (const char *path)
   g_autoptr (GFile) file = g_file_new_for_path (path);
   PyroWindow *window = pyro_application_open_file (app, file, NULL);
   g_assert_nonnull (window);
-  g_assert_true (wait_until (document_settled, window));
+  g_assert_true (ui_wait_until (ui_document_settled, window));
   return window;
-}
-
-static void
-painted_cb (GdkFrameClock *clock, gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-/* Waits until the window has drawn a frame with @widget's current state. */
-static void
-wait_for_paint (GtkWidget *widget)
-{
-  gboolean painted = FALSE;
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  g_assert_nonnull (clock);
-  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  g_assert_true (wait_until (flag_set, &painted));
-  g_signal_handler_disconnect (clock, id);
-}
-
-/* Renders @widget as the window would and returns its pixels (ARGB32). */
-typedef struct {
-  guint8 *data;
-  gsize stride;
-  int width, height;
-} Pixels;
-
-static Pixels
-render_widget (GtkWidget *widget)
-{
-  Pixels px = { 0 };
-  wait_for_paint (widget);
-  px.width = gtk_widget_get_width (widget);
-  px.height = gtk_widget_get_height (widget);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, px.width, px.height);
-  g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  g_autoptr (GdkTexture) texture =
-    gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, px.width, px.height));
-  px.width = gdk_texture_get_width (texture);
-  px.height = gdk_texture_get_height (texture);
-  px.stride = (gsize) px.width * 4;
-  px.data = g_malloc (px.stride * px.height);
-  gdk_texture_download (texture, px.data, px.stride);
-  return px;
-}
-
-static PyroRgb
-pixel_at (const Pixels *px, double x, double y)
-{
-  int ix = CLAMP ((int) x, 0, px->width - 1);
-  int iy = CLAMP ((int) y, 0, px->height - 1);
-  const guint8 *p = px->data + (gsize) iy * px->stride + (gsize) ix * 4;
-  guint32 v;
-  memcpy (&v, p, 4);   /* CAIRO_FORMAT_ARGB32 in native endianness */
-  return (PyroRgb) { ((v >> 16) & 0xff) / 255.0, ((v >> 8) & 0xff) / 255.0, (v & 0xff) / 255.0 };
-}
-
-static void
-assert_color (PyroRgb got, PyroRgb want)
-{
-  double tolerance = 2.5 / 255;
-  if (fabs (got.r - want.r) > tolerance || fabs (got.g - want.g) > tolerance
-      || fabs (got.b - want.b) > tolerance)
-    g_error ("pixel is rgb(%.0f, %.0f, %.0f), expected rgb(%.0f, %.0f, %.0f)", got.r * 255,
-             got.g * 255, got.b * 255, want.r * 255, want.g * 255, want.b * 255);
 }
 
 /* A point inside @node's frame, right of its label. */
@@ -187,7 +75,7 @@ test_flame_paints_model (void)
 
   PyroFlameView *view = pyro_window_get_flame_view (window);
   pyro_window_set_view (window, "flame");
-  g_assert_true (wait_until (view_allocated, view));
+  g_assert_true (ui_wait_until (ui_view_allocated, view));
 
   const PyroCallTree *tree = pyro_document_get_tree (doc);
   PyroProfile *profile = pyro_document_get_profile (doc);
@@ -206,14 +94,14 @@ test_flame_paints_model (void)
   g_assert_cmpfloat_with_epsilon (main_rect->w / root_rect->w, 0.9, 0.01);
 
   g_autoptr (PyroPalette) palette = pyro_palette_new (profile, PYRO_PALETTE_DEFAULT);
-  Pixels px = render_widget (GTK_WIDGET (view));
+  UiPixels px = ui_render_widget (GTK_WIDGET (view));
   double x, y;
   frame_point (view, widest, &x, &y);
-  assert_color (pixel_at (&px, x, y), pyro_palette_func_color (palette, tree->func[widest]));
+  ui_assert_color (ui_pixel_at (&px, x, y), pyro_palette_func_color (palette, tree->func[widest]));
 
   guint32 other = pyro_call_tree_find_child (tree, 0, fixture_func (profile, "other"));
   frame_point (view, other, &x, &y);
-  assert_color (pixel_at (&px, x, y), pyro_palette_func_color (palette, fixture_func (profile, "other")));
+  ui_assert_color (ui_pixel_at (&px, x, y), pyro_palette_func_color (palette, fixture_func (profile, "other")));
   g_free (px.data);
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -227,7 +115,7 @@ test_search_highlights (void)
   PyroDocument *doc = pyro_window_get_document (window);
   PyroFlameView *view = pyro_window_get_icicle_view (window);
   pyro_window_set_view (window, "icicle");
-  g_assert_true (wait_until (view_allocated, view));
+  g_assert_true (ui_wait_until (ui_view_allocated, view));
 
   pyro_flame_view_set_search (view, "heavy");
   g_assert_cmpfloat_with_epsilon (pyro_flame_view_get_matched_share (view), 0.6, 1e-9);
@@ -242,13 +130,13 @@ test_search_highlights (void)
   const PyroFlameLayout *layout = pyro_flame_view_get_layout (view);
   g_assert_cmpfloat (pyro_flame_layout_find (layout, 0)->y, <, pyro_flame_layout_find (layout, heavy)->y);
 
-  Pixels px = render_widget (GTK_WIDGET (view));
+  UiPixels px = ui_render_widget (GTK_WIDGET (view));
   double x, y;
   frame_point (view, heavy, &x, &y);
-  assert_color (pixel_at (&px, x, y), pyro_palette_search_color ());
+  ui_assert_color (ui_pixel_at (&px, x, y), pyro_palette_search_color ());
   g_autoptr (PyroPalette) palette = pyro_palette_new (profile, PYRO_PALETTE_DEFAULT);
   frame_point (view, main_node, &x, &y);
-  PyroRgb dimmed = pixel_at (&px, x, y);
+  PyroRgb dimmed = ui_pixel_at (&px, x, y);
   PyroRgb normal = pyro_palette_func_color (palette, fixture_func (profile, "main"));
   g_assert_cmpfloat (fabs (dimmed.r - normal.r) + fabs (dimmed.g - normal.g) + fabs (dimmed.b - normal.b), >, 0.05);
   g_free (px.data);
@@ -266,7 +154,7 @@ test_zoom_and_transforms (void)
   PyroDocument *doc = pyro_window_get_document (window);
   PyroFlameView *view = pyro_window_get_flame_view (window);
   pyro_window_set_view (window, "flame");
-  g_assert_true (wait_until (view_allocated, view));
+  g_assert_true (ui_wait_until (ui_view_allocated, view));
 
   PyroProfile *profile = pyro_document_get_profile (doc);
   const PyroCallTree *tree = pyro_document_get_tree (doc);
@@ -282,7 +170,7 @@ test_zoom_and_transforms (void)
 
   /* Focus on compute: every root-level frame is compute, total 80. */
   pyro_frame_activate (doc, tree, compute, "flame.focus");
-  g_assert_true (wait_until (not_busy, doc));
+  g_assert_true (ui_wait_until (not_busy, doc));
   tree = pyro_document_get_tree (doc);
   g_assert_cmpfloat (pyro_call_tree_total (tree), ==, 80);
   g_assert_cmpuint (tree->child_count[0], ==, 1);
@@ -291,14 +179,14 @@ test_zoom_and_transforms (void)
 
   /* Undo brings the whole profile back. */
   g_assert_true (pyro_document_undo (doc));
-  g_assert_true (wait_until (not_busy, doc));
+  g_assert_true (ui_wait_until (not_busy, doc));
   tree = pyro_document_get_tree (doc);
   g_assert_cmpfloat (pyro_call_tree_total (tree), ==, 100);
   g_assert_false (pyro_document_get_can_undo (doc));
 
   /* Invert: the roots are the functions that ran, heavy first. */
   pyro_document_set_inverted (doc, TRUE);
-  g_assert_true (wait_until (not_busy, doc));
+  g_assert_true (ui_wait_until (not_busy, doc));
   tree = pyro_document_get_tree (doc);
   g_assert_true (tree->inverted);
   g_assert_cmpuint (tree->func[tree->children[tree->child_start[0]]], ==, fixture_func (profile, "heavy"));
@@ -377,7 +265,7 @@ test_squaremap_and_recent (void)
   PyroDocument *doc = pyro_window_get_document (window);
   PyroSquaremapView *view = pyro_window_get_squaremap_view (window);
   pyro_window_set_view (window, "squaremap");
-  g_assert_true (wait_until (view_allocated, view));
+  g_assert_true (ui_wait_until (ui_view_allocated, view));
 
   /* main's cell holds 90 % of the root cell's area. */
   const PyroCallTree *tree = pyro_document_get_tree (doc);
@@ -389,9 +277,9 @@ test_squaremap_and_recent (void)
 
   /* The right end of main's label strip, past its text, is main's colour. */
   g_autoptr (PyroPalette) palette = pyro_palette_new (profile, PYRO_PALETTE_DEFAULT);
-  Pixels px = render_widget (GTK_WIDGET (view));
-  PyroRgb label = pixel_at (&px, main_rect->x + main_rect->w - 3, main_rect->y + main_rect->label_h / 2);
-  assert_color (label, pyro_palette_func_color (palette, fixture_func (profile, "main")));
+  UiPixels px = ui_render_widget (GTK_WIDGET (view));
+  PyroRgb label = ui_pixel_at (&px, main_rect->x + main_rect->w - 3, main_rect->y + main_rect->label_h / 2);
+  ui_assert_color (label, pyro_palette_func_color (palette, fixture_func (profile, "main")));
   g_free (px.data);
 
   /* Clicking re-roots: here through the API the breadcrumb uses. */
@@ -401,7 +289,7 @@ test_squaremap_and_recent (void)
   g_assert_cmpuint (pyro_squaremap_view_get_root (view), ==, 0);
 
   /* The opened file is in the Open Recent menu. */
-  g_assert_true (wait_until (recent_listed, NULL));
+  g_assert_true (ui_wait_until (recent_listed, NULL));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -422,7 +310,7 @@ test_cancel_load (void)
   g_assert_cmpstr (pyro_window_get_page (window), ==, "loading");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-load", NULL));
-  g_assert_true (wait_until (load_ended, doc));
+  g_assert_true (ui_wait_until (load_ended, doc));
   g_assert_cmpint (pyro_document_get_state (doc), ==, PYRO_DOCUMENT_EMPTY);
   g_assert_cmpstr (pyro_window_get_page (window), ==, "empty");
   gtk_window_destroy (GTK_WINDOW (window));
@@ -459,7 +347,7 @@ test_drop_files (void)
   g_value_unset (&value);
   g_assert_true (accepted);
 
-  g_assert_true (wait_until (document_settled, window));
+  g_assert_true (ui_wait_until (ui_document_settled, window));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "ui-profile.folded");
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
   g_assert_cmpuint (g_list_length (windows), ==, windows_before + 1);
@@ -473,16 +361,10 @@ test_drop_files (void)
     }
   g_assert_nonnull (other);
   g_assert_true (other != window);
-  g_assert_true (wait_until (document_settled, other));
+  g_assert_true (ui_wait_until (ui_document_settled, other));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (other)), ==, "second.folded");
   gtk_window_destroy (GTK_WINDOW (other));
   gtk_window_destroy (GTK_WINDOW (window));
-}
-
-static void
-skip_without_display (void)
-{
-  g_test_skip ("no display to open windows on: run under xvfb-run");
 }
 
 int
@@ -497,7 +379,7 @@ main (int argc, char **argv)
 
   if (!gtk_init_check ())
     {
-      g_test_add_func ("/ui/windows", skip_without_display);
+      g_test_add_func ("/ui/windows", ui_skip_without_display);
       return g_test_run ();
     }
 
