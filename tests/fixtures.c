@@ -1,4 +1,5 @@
 #include "fixtures.h"
+#include "core/call-tree.h"
 #include "formats/reader.h"
 
 #include <string.h>
@@ -61,4 +62,59 @@ fixture_func (PyroProfile *profile, const char *name)
     if (strcmp (pyro_profile_func_name (profile, f), name) == 0)
       return f;
   return PYRO_NONE;
+}
+
+PyroProfile *
+fixture_load (const char *basename, const void *data, gssize len, GError **error)
+{
+  g_autofree char *path = fixture_write_temp (basename, data, len);
+  return pyro_format_load_file (path, NULL, NULL, NULL, error);
+}
+
+PyroProfile *
+fixture_load_text (const char *basename, const char *text, GError **error)
+{
+  return fixture_load (basename, text, -1, error);
+}
+
+PyroProfile *
+fixture_load_ok (const char *basename, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  PyroProfile *p = fixture_load (basename, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (p);
+  return p;
+}
+
+void
+fixture_expect_error (const char *basename, const void *data, gssize len, const char *fragment)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PyroProfile) p = fixture_load (basename, data, len, &error);
+  g_assert_null (p);
+  g_assert_nonnull (error);
+  if (strstr (error->message, basename) == NULL || strstr (error->message, fragment) == NULL)
+    g_error ("expected '%s' and '%s' in: %s", basename, fragment, error->message);
+}
+
+void
+fixture_expect_error_text (const char *basename, const char *text, const char *fragment)
+{
+  fixture_expect_error (basename, text, -1, fragment);
+}
+
+double
+fixture_path_total (PyroProfile *profile, const char *const *names)
+{
+  g_autoptr (PyroCallTree) t = pyro_call_tree_new (profile, NULL, NULL, NULL);
+  guint32 node = 0;
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      guint32 func = fixture_func (profile, names[i]);
+      g_assert_cmpuint (func, !=, PYRO_NONE);
+      node = pyro_call_tree_find_child (t, node, func);
+      g_assert_cmpuint (node, !=, PYRO_NONE);
+    }
+  return t->total[node];
 }

@@ -11,3 +11,16 @@ guint32 fixture_func (PyroProfile *profile, const char *name);
 char *fixture_temp_path (const char *basename);
 /* Writes @len bytes to a fresh temporary file; returns its path. */
 char *fixture_write_temp (const char *basename, const void *data, gssize len);
+
+/* Loads @len bytes (-1: a string) written to a temporary @basename. */
+PyroProfile *fixture_load (const char *basename, const void *data, gssize len, GError **error);
+PyroProfile *fixture_load_text (const char *basename, const char *text, GError **error);
+/* The same, failing the test on an error. */
+PyroProfile *fixture_load_ok (const char *basename, const char *text);
+/* Fails the test unless loading fails with an error that names the file
+ * and contains @fragment. */
+void fixture_expect_error (const char *basename, const void *data, gssize len, const char *fragment);
+/* Total of the top-down node reached by the root-first function @names. */
+void fixture_expect_error_text (const char *basename, const char *text, const char *fragment);
+double fixture_path_total (PyroProfile *profile, const char *const *names);
+#define FIXTURE_PATH(...) ((const char *const[]) { __VA_ARGS__, NULL })

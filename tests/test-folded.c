@@ -5,13 +5,6 @@
 
 #include <string.h>
 
-static PyroProfile *
-load_text (const char *text, gssize len, GError **error)
-{
-  g_autofree char *path = fixture_write_temp ("input.folded", text, len);
-  return pyro_format_load_file (path, NULL, NULL, NULL, error);
-}
-
 static void
 test_basic (void)
 {
@@ -68,25 +61,13 @@ test_differential (void)
 }
 
 static void
-expect_error (const char *text, gssize len, const char *fragment)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PyroProfile) p = load_text (text, len, &error);
-  g_assert_null (p);
-  g_assert_nonnull (error);
-  g_assert_nonnull (strstr (error->message, "input.folded"));
-  if (strstr (error->message, fragment) == NULL)
-    g_error ("expected '%s' in: %s", fragment, error->message);
-}
-
-static void
 test_bad_input (void)
 {
-  expect_error ("a;b 3\na;c lots\n", -1, "byte 10: line 2: expected a sample count after the last space, found 'lots'");
-  expect_error ("a;b 3\nnocount\n", -1, "line 2: expected 'frame;frame;... COUNT'");
-  expect_error ("", 0, "empty");
-  expect_error ("\n\n\n", -1, "found none");
-  expect_error ("a;b -3\n", -1, "found '-3'");
+  fixture_expect_error ("input.folded", "a;b 3\na;c lots\n", -1, "byte 10: line 2: expected a sample count after the last space, found 'lots'");
+  fixture_expect_error ("input.folded", "a;b 3\nnocount\n", -1, "line 2: expected 'frame;frame;... COUNT'");
+  fixture_expect_error ("input.folded", "", 0, "empty");
+  fixture_expect_error ("input.folded", "\n\n\n", -1, "found none");
+  fixture_expect_error ("input.folded", "a;b -3\n", -1, "found '-3'");
 }
 
 static void
@@ -127,7 +108,7 @@ test_long_line (void)
     line[i] = (i % 16 == 15) ? ';' : 'x';
   memcpy (line + n, " 1\n", 4);
   g_autoptr (GError) error = NULL;
-  g_autoptr (PyroProfile) p = load_text (line, -1, &error);
+  g_autoptr (PyroProfile) p = fixture_load ("input.folded", line, -1, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (pyro_profile_n_stacks (p), ==, n / 16);
 }

@@ -10,53 +10,6 @@
 
 #define SCHEMA "https://www.speedscope.app/file-format-schema.json"
 
-static PyroProfile *
-load_text (const char *basename, const char *text, GError **error)
-{
-  g_autofree char *path = fixture_write_temp (basename, text, -1);
-  return pyro_format_load_file (path, NULL, NULL, NULL, error);
-}
-
-static PyroProfile *
-load_ok (const char *basename, const char *text)
-{
-  g_autoptr (GError) error = NULL;
-  PyroProfile *p = load_text (basename, text, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (p);
-  return p;
-}
-
-static void
-expect_error (const char *basename, const char *text, const char *fragment)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PyroProfile) p = load_text (basename, text, &error);
-  g_assert_null (p);
-  g_assert_nonnull (error);
-  g_assert_nonnull (strstr (error->message, basename));
-  if (strstr (error->message, fragment) == NULL)
-    g_error ("expected '%s' in: %s", fragment, error->message);
-}
-
-/* Total weight of the call-tree node reached by the root-first @names. */
-static double
-path_total (PyroProfile *p, const char *const *names)
-{
-  g_autoptr (PyroCallTree) t = pyro_call_tree_new (p, NULL, NULL, NULL);
-  guint32 node = 0;
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      guint32 func = fixture_func (p, names[i]);
-      g_assert_cmpuint (func, !=, PYRO_NONE);
-      node = pyro_call_tree_find_child (t, node, func);
-      g_assert_cmpuint (node, !=, PYRO_NONE);
-    }
-  return t->total[node];
-}
-
-#define PATH(...) ((const char *const[]) { __VA_ARGS__, NULL })
-
 static const char sampled_doc[] =
   "{\"$schema\": \"" SCHEMA "\",\n"
   " \"shared\": {\"frames\": [{\"name\": \"main\", \"file\": \"app.py\", \"line\": 10},\n"
@@ -75,7 +28,7 @@ static const char sampled_doc[] =
 static void
 test_speedscope_sampled (void)
 {
-  g_autoptr (PyroProfile) p = load_ok ("sampled.json", sampled_doc);
+  g_autoptr (PyroProfile) p = fixture_load_ok ("sampled.json", sampled_doc);
   g_assert_cmpstr (p->meta.format, ==, "speedscope");
   g_assert_cmpint (p->meta.unit, ==, PYRO_UNIT_SECONDS);
   g_assert_true (p->meta.has_time);
@@ -83,8 +36,8 @@ test_speedscope_sampled (void)
   g_assert_cmpstr (pyro_profile_str (p, g_array_index (p->threads, PyroThread, 1).name), ==, "Worker");
   g_assert_cmpuint (pyro_profile_n_samples (p), ==, 5);
   g_assert_cmpfloat_with_epsilon (pyro_profile_total_weight (p), 0.065, 1e-12);
-  g_assert_cmpfloat_with_epsilon (path_total (p, PATH ("main", "work")), 0.060, 1e-12);
-  g_assert_cmpfloat_with_epsilon (path_total (p, PATH ("main", "work", "memcpy")), 0.025, 1e-12);
+  g_assert_cmpfloat_with_epsilon (fixture_path_total (p, FIXTURE_PATH ("main", "work")), 0.060, 1e-12);
+  g_assert_cmpfloat_with_epsilon (fixture_path_total (p, FIXTURE_PATH ("main", "work", "memcpy")), 0.025, 1e-12);
 
   /* one function "work" with frames at lines 3 and 4 */
   guint32 work = fixture_func (p, "work");
@@ -105,7 +58,7 @@ test_speedscope_sampled (void)
 static void
 test_speedscope_evented (void)
 {
-  g_autoptr (PyroProfile) p = load_ok ("evented.speedscope.json",
+  g_autoptr (PyroProfile) p = fixture_load_ok ("evented.speedscope.json",
     "{\"$schema\": \"" SCHEMA "\", \"shared\": {\"frames\": [{\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": \"c\"}]},\n"
     " \"profiles\": [{\"type\": \"evented\", \"name\": \"t\", \"unit\": \"nanoseconds\", \"startValue\": 0, \"endValue\": 100,\n"
     "  \"events\": [{\"type\": \"O\", \"at\": 0, \"frame\": 0}, {\"type\": \"O\", \"at\": 10, \"frame\": 1},\n"
@@ -114,10 +67,10 @@ test_speedscope_evented (void)
     "             {\"type\": \"C\", \"at\": 55, \"frame\": 2}]}]}");
   g_assert_cmpint (p->meta.unit, ==, PYRO_UNIT_SECONDS);
   /* a is still open at the end: it runs until endValue */
-  g_assert_cmpfloat_with_epsilon (path_total (p, PATH ("a")), 100e-9, 1e-18);
-  g_assert_cmpfloat_with_epsilon (path_total (p, PATH ("a", "b")), 30e-9, 1e-18);
-  g_assert_cmpfloat_with_epsilon (path_total (p, PATH ("a", "b", "c")), 20e-9, 1e-18);
-  g_assert_cmpfloat_with_epsilon (path_total (p, PATH ("a", "c")), 5e-9, 1e-18);
+  g_assert_cmpfloat_with_epsilon (fixture_path_total (p, FIXTURE_PATH ("a")), 100e-9, 1e-18);
+  g_assert_cmpfloat_with_epsilon (fixture_path_total (p, FIXTURE_PATH ("a", "b")), 30e-9, 1e-18);
+  g_assert_cmpfloat_with_epsilon (fixture_path_total (p, FIXTURE_PATH ("a", "b", "c")), 20e-9, 1e-18);
+  g_assert_cmpfloat_with_epsilon (fixture_path_total (p, FIXTURE_PATH ("a", "c")), 5e-9, 1e-18);
   gint64 start, end;
   g_assert_true (pyro_profile_time_bounds (p, &start, &end));
   g_assert_cmpint (start, ==, 0);
@@ -141,7 +94,7 @@ test_speedscope_units (void)
         "{\"$schema\": \"" SCHEMA "\", \"shared\": {\"frames\": [{\"name\": \"f\"}]},"
         " \"profiles\": [{\"type\": \"sampled\", \"name\": \"p\", \"unit\": \"%s\", \"startValue\": 0,"
         " \"endValue\": 7, \"samples\": [[0], [0]], \"weights\": [3, 4.5]}]}", cases[i].unit);
-      g_autoptr (PyroProfile) p = load_ok ("units.json", doc);
+      g_autoptr (PyroProfile) p = fixture_load_ok ("units.json", doc);
       g_assert_cmpint (p->meta.unit, ==, cases[i].expect);
       g_assert_cmpint (p->meta.has_time, ==, cases[i].expect == PYRO_UNIT_SECONDS);
       g_assert_cmpfloat_with_epsilon (pyro_profile_total_weight (p), 7.5 * cases[i].scale,
@@ -152,46 +105,46 @@ test_speedscope_units (void)
 static void
 test_speedscope_bad (void)
 {
-  expect_error ("bad.json", "{\"$schema\": \"" SCHEMA "\", \"shared\": {\"frames\": []}, ", "byte ");
-  expect_error ("bad.json", "{\"$schema\": \"" SCHEMA "\", \"shared\": {\"frames\": [{\"name\": \"a\"}]},"
+  fixture_expect_error_text ("bad.json", "{\"$schema\": \"" SCHEMA "\", \"shared\": {\"frames\": []}, ", "byte ");
+  fixture_expect_error_text ("bad.json", "{\"$schema\": \"" SCHEMA "\", \"shared\": {\"frames\": [{\"name\": \"a\"}]},"
                 " \"profiles\": [{\"type\": \"sampled\", \"name\": \"p\", \"unit\": \"none\", \"startValue\": 0,"
                 " \"endValue\": 1, \"samples\": [[0, 3]], \"weights\": [1]}]}",
                 "profiles[0].samples[0][1]: expected a frame index below 1");
-  expect_error ("bad.json", "{\"$schema\": \"" SCHEMA "\", \"shared\": {\"frames\": [{\"name\": \"a\"}]},"
+  fixture_expect_error_text ("bad.json", "{\"$schema\": \"" SCHEMA "\", \"shared\": {\"frames\": [{\"name\": \"a\"}]},"
                 " \"profiles\": [{\"type\": \"sampled\", \"name\": \"p\", \"unit\": \"none\", \"startValue\": 0,"
                 " \"endValue\": 1, \"samples\": [[0], [0]], \"weights\": [1]}]}",
                 "expected 2 weights");
-  expect_error ("bad.json", "{\"$schema\": \"" SCHEMA "\", \"shared\": {\"frames\": [{\"name\": \"a\"}]},"
+  fixture_expect_error_text ("bad.json", "{\"$schema\": \"" SCHEMA "\", \"shared\": {\"frames\": [{\"name\": \"a\"}]},"
                 " \"profiles\": [{\"type\": \"sampled\", \"name\": \"p\", \"unit\": \"furlongs\", \"startValue\": 0,"
                 " \"endValue\": 1, \"samples\": [], \"weights\": []}]}",
                 "found furlongs");
-  expect_error ("bad.json", "{\"$schema\": \"" SCHEMA "\", \"shared\": {\"frames\": [{\"name\": \"a\"}, {\"name\": \"b\"}]},"
+  fixture_expect_error_text ("bad.json", "{\"$schema\": \"" SCHEMA "\", \"shared\": {\"frames\": [{\"name\": \"a\"}, {\"name\": \"b\"}]},"
                 " \"profiles\": [{\"type\": \"evented\", \"name\": \"p\", \"unit\": \"none\", \"startValue\": 0,"
                 " \"endValue\": 1, \"events\": [{\"type\": \"O\", \"at\": 0, \"frame\": 0},"
                 " {\"type\": \"C\", \"at\": 1, \"frame\": 1}]}]}",
                 "profiles[0].events[1]: closes frame 1");
-  expect_error ("bad.json", "{\"$schema\": \"" SCHEMA "\", \"shared\": {\"frames\": [{\"name\": \"a\"}]},"
+  fixture_expect_error_text ("bad.json", "{\"$schema\": \"" SCHEMA "\", \"shared\": {\"frames\": [{\"name\": \"a\"}]},"
                 " \"profiles\": [{\"type\": \"evented\", \"name\": \"p\", \"unit\": \"none\", \"startValue\": 0,"
                 " \"endValue\": 1, \"events\": [{\"type\": \"O\", \"at\": 5, \"frame\": 0},"
                 " {\"type\": \"C\", \"at\": 1, \"frame\": 0}]}]}",
                 "time order");
-  expect_error ("bad.json", "{\"$schema\": \"" SCHEMA "\", \"shared\": {\"frames\": [{\"name\": \"a\"}]},"
+  fixture_expect_error_text ("bad.json", "{\"$schema\": \"" SCHEMA "\", \"shared\": {\"frames\": [{\"name\": \"a\"}]},"
                 " \"profiles\": [{\"type\": \"sampled\", \"name\": \"p\", \"unit\": \"bytes\", \"startValue\": 0,"
                 " \"endValue\": 1, \"samples\": [[0]], \"weights\": [1]},"
                 " {\"type\": \"sampled\", \"name\": \"q\", \"unit\": \"seconds\", \"startValue\": 0,"
                 " \"endValue\": 1, \"samples\": [[0]], \"weights\": [1]}]}",
                 "one unit per trace");
-  expect_error ("bad.json", "{\"$schema\": \"" SCHEMA "\", \"shared\": {\"frames\": [{\"nome\": \"a\"}]}, \"profiles\": []}",
+  fixture_expect_error_text ("bad.json", "{\"$schema\": \"" SCHEMA "\", \"shared\": {\"frames\": [{\"nome\": \"a\"}]}, \"profiles\": []}",
                 "shared.frames[0]");
 
   /* A parse error names the byte where it happened: line 2, column 3. */
-  expect_error ("bad.json", "{\"$schema\": \"" SCHEMA "\",\n  ]", "byte ");
+  fixture_expect_error_text ("bad.json", "{\"$schema\": \"" SCHEMA "\",\n  ]", "byte ");
 
   /* Nesting that would exhaust json-glib's recursion stops with a message. */
   g_autoptr (GString) deep = g_string_new ("{\"$schema\": \"" SCHEMA "\", \"x\": ");
   for (guint i = 0; i < 100000; i++)
     g_string_append_c (deep, '[');
-  expect_error ("deep.json", deep->str, "nests deeper than");
+  fixture_expect_error_text ("deep.json", deep->str, "nests deeper than");
 }
 
 /* The writer's output holds what speedscope's file-format schema requires. */
@@ -310,7 +263,7 @@ test_speedscope_roundtrip (void)
     "main (app.py:3) 1\n"
     "memcpy 4\n");
   roundtrip (folded);
-  g_autoptr (PyroProfile) sampled = load_ok ("sampled.json", sampled_doc);
+  g_autoptr (PyroProfile) sampled = fixture_load_ok ("sampled.json", sampled_doc);
   roundtrip (sampled);
 }
 
@@ -335,15 +288,15 @@ test_speedscope_export_cli (void)
   g_assert_true (g_spawn_check_wait_status (status, &error));
   g_autoptr (PyroProfile) p = pyro_format_load_file (out, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpfloat (path_total (p, PATH ("a", "b")), ==, 3);
-  g_assert_cmpfloat (path_total (p, PATH ("a")), ==, 4);
+  g_assert_cmpfloat (fixture_path_total (p, FIXTURE_PATH ("a", "b")), ==, 3);
+  g_assert_cmpfloat (fixture_path_total (p, FIXTURE_PATH ("a")), ==, 4);
 }
 
 static void
 test_chrome_begin_end (void)
 {
   /* py-spy's shape: B/E pairs with filename and line in args */
-  g_autoptr (PyroProfile) p = load_ok ("trace.json",
+  g_autoptr (PyroProfile) p = fixture_load_ok ("trace.json",
     "[{\"name\": \"<module>\", \"cat\": \"py-spy\", \"ph\": \"B\", \"ts\": 0, \"pid\": 7, \"tid\": 7,"
     "  \"args\": {\"filename\": \"app.py\", \"line\": 20}},\n"
     " {\"name\": \"work\", \"cat\": \"py-spy\", \"ph\": \"B\", \"ts\": 100, \"pid\": 7, \"tid\": 7,"
@@ -358,9 +311,9 @@ test_chrome_begin_end (void)
   g_assert_cmpint (p->meta.unit, ==, PYRO_UNIT_SECONDS);
   g_assert_cmpuint (pyro_profile_n_threads (p), ==, 2);
   g_assert_cmpstr (pyro_profile_str (p, g_array_index (p->threads, PyroThread, 1).name), ==, "worker");
-  g_assert_cmpfloat_with_epsilon (path_total (p, PATH ("<module>")), 1000e-6, 1e-12);
-  g_assert_cmpfloat_with_epsilon (path_total (p, PATH ("<module>", "work")), 300e-6, 1e-12);
-  g_assert_cmpfloat_with_epsilon (path_total (p, PATH ("other")), 200e-6, 1e-12);
+  g_assert_cmpfloat_with_epsilon (fixture_path_total (p, FIXTURE_PATH ("<module>")), 1000e-6, 1e-12);
+  g_assert_cmpfloat_with_epsilon (fixture_path_total (p, FIXTURE_PATH ("<module>", "work")), 300e-6, 1e-12);
+  g_assert_cmpfloat_with_epsilon (fixture_path_total (p, FIXTURE_PATH ("other")), 200e-6, 1e-12);
   guint32 work = fixture_func (p, "work");
   g_assert_cmpstr (pyro_profile_func_file (p, work), ==, "app.py");
   g_assert_cmpint (pyro_profile_func_kind (p, work), ==, PYRO_FUNC_PYTHON);
@@ -374,7 +327,7 @@ static void
 test_chrome_complete (void)
 {
   /* X events in any order; nesting comes from the spans */
-  g_autoptr (PyroProfile) p = load_ok ("complete.json",
+  g_autoptr (PyroProfile) p = fixture_load_ok ("complete.json",
     "{\"traceEvents\": [\n"
     " {\"name\": \"inner\", \"ph\": \"X\", \"ts\": 20, \"dur\": 30, \"pid\": 1, \"tid\": 2},\n"
     " {\"name\": \"outer\", \"ph\": \"X\", \"ts\": 10, \"dur\": 90, \"pid\": 1, \"tid\": 2},\n"
@@ -383,10 +336,10 @@ test_chrome_complete (void)
     " {\"name\": \"zero\", \"ph\": \"X\", \"ts\": 60, \"dur\": 0, \"pid\": 1, \"tid\": 2},\n"
     " {\"name\": \"rss\", \"ph\": \"C\", \"ts\": 10, \"pid\": 1, \"args\": {\"bytes\": 4096}}],\n"
     " \"displayTimeUnit\": \"ms\"}");
-  g_assert_cmpfloat_with_epsilon (path_total (p, PATH ("outer")), 90e-6, 1e-12);
-  g_assert_cmpfloat_with_epsilon (path_total (p, PATH ("outer", "inner")), 30e-6, 1e-12);
-  g_assert_cmpfloat_with_epsilon (path_total (p, PATH ("outer", "same-start")), 5e-6, 1e-12);
-  g_assert_cmpfloat_with_epsilon (path_total (p, PATH ("next")), 10e-6, 1e-12);
+  g_assert_cmpfloat_with_epsilon (fixture_path_total (p, FIXTURE_PATH ("outer")), 90e-6, 1e-12);
+  g_assert_cmpfloat_with_epsilon (fixture_path_total (p, FIXTURE_PATH ("outer", "inner")), 30e-6, 1e-12);
+  g_assert_cmpfloat_with_epsilon (fixture_path_total (p, FIXTURE_PATH ("outer", "same-start")), 5e-6, 1e-12);
+  g_assert_cmpfloat_with_epsilon (fixture_path_total (p, FIXTURE_PATH ("next")), 10e-6, 1e-12);
   g_assert_cmpuint (fixture_func (p, "zero"), ==, PYRO_NONE);
   g_assert_cmpuint (p->counters->len, ==, 1);
 }
@@ -394,12 +347,12 @@ test_chrome_complete (void)
 static void
 test_chrome_bad (void)
 {
-  expect_error ("bad.json", "[{\"name\": \"a\", \"ph\": \"X\", \"ts\": 1, \"pid\": 1, \"tid\": 1}]",
+  fixture_expect_error_text ("bad.json", "[{\"name\": \"a\", \"ph\": \"X\", \"ts\": 1, \"pid\": 1, \"tid\": 1}]",
                 "traceEvents[0]: an \"X\" event needs a non-negative number \"dur\"");
-  expect_error ("bad.json", "[{\"name\": \"a\", \"ph\": \"B\", \"pid\": 1, \"tid\": 1}]", "needs a number \"ts\"");
-  expect_error ("bad.json", "[{\"name\": \"a\", \"ph\": \"i\", \"ts\": 0}]", "expected duration events");
-  expect_error ("bad.json", "[{\"name\": \"a\", \"ph\": \"B\", \"ts\": 0,", "byte ");
-  expect_error ("bad.trace", "{\"traceEvents\": 3}", "expected a Chrome trace");
+  fixture_expect_error_text ("bad.json", "[{\"name\": \"a\", \"ph\": \"B\", \"pid\": 1, \"tid\": 1}]", "needs a number \"ts\"");
+  fixture_expect_error_text ("bad.json", "[{\"name\": \"a\", \"ph\": \"i\", \"ts\": 0}]", "expected duration events");
+  fixture_expect_error_text ("bad.json", "[{\"name\": \"a\", \"ph\": \"B\", \"ts\": 0,", "byte ");
+  fixture_expect_error_text ("bad.trace", "{\"traceEvents\": 3}", "expected a Chrome trace");
 }
 
 int

@@ -127,20 +127,8 @@ test_pickle_never_executes (void)
   g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
 }
 
-static void
-expect_error (const char *basename, const void *data, gsize len, const char *fragment)
-{
-  g_autofree char *path = fixture_write_temp (basename, data, (gssize) len);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PyroProfile) p = pyro_format_load_file (path, NULL, NULL, NULL, &error);
-  g_assert_null (p);
-  g_assert_nonnull (error);
-  if (strstr (error->message, fragment) == NULL)
-    g_error ("expected '%s' in: %s", fragment, error->message);
-}
-
 /* The literal's own length, embedded NULs included. */
-#define EXPECT_ERROR(name, literal, fragment) expect_error (name, literal, sizeof (literal) - 1, fragment)
+#define EXPECT_ERROR(name, literal, fragment) fixture_expect_error (name, literal, sizeof (literal) - 1, fragment)
 
 static void
 test_pickle_bad (void)
@@ -158,7 +146,7 @@ test_pickle_bad (void)
   g_autoptr (GString) marks = g_string_new ("\x80\x04");
   for (guint i = 0; i < 10000; i++)
     g_string_append_c (marks, '(');
-  expect_error ("k.lprof", marks->str, marks->len, "nests MARKs deeper than 256");
+  fixture_expect_error ("k.lprof", marks->str, marks->len, "nests MARKs deeper than 256");
   /* a LONG4 claiming more bytes than the file holds */
   EXPECT_ERROR ("l.lprof", "\x80\x04\x8b\xff\xff\xff\x7f" "abc", "needs 2147483647 more bytes");
 }

@@ -10,59 +10,13 @@
 
 #define MIB 1048576.0
 
-static PyroProfile *
-load_text (const char *basename, const char *text, GError **error)
-{
-  g_autofree char *path = fixture_write_temp (basename, text, -1);
-  return pyro_format_load_file (path, NULL, NULL, NULL, error);
-}
-
-static PyroProfile *
-load_ok (const char *basename, const char *text)
-{
-  g_autoptr (GError) error = NULL;
-  PyroProfile *p = load_text (basename, text, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (p);
-  return p;
-}
-
-static void
-expect_error (const char *basename, const char *text, const char *fragment)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PyroProfile) p = load_text (basename, text, &error);
-  g_assert_null (p);
-  g_assert_nonnull (error);
-  g_assert_nonnull (strstr (error->message, basename));
-  if (strstr (error->message, fragment) == NULL)
-    g_error ("expected '%s' in: %s", fragment, error->message);
-}
-
-static double
-path_total (PyroProfile *p, const char *const *names)
-{
-  g_autoptr (PyroCallTree) t = pyro_call_tree_new (p, NULL, NULL, NULL);
-  guint32 node = 0;
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      guint32 func = fixture_func (p, names[i]);
-      g_assert_cmpuint (func, !=, PYRO_NONE);
-      node = pyro_call_tree_find_child (t, node, func);
-      g_assert_cmpuint (node, !=, PYRO_NONE);
-    }
-  return t->total[node];
-}
-
-#define PATH(...) ((const char *const[]) { __VA_ARGS__, NULL })
-
 /* austin */
 
 static void
 test_austin_wall (void)
 {
   /* Austin 3's documented output: metadata, then root-first frames. */
-  g_autoptr (PyroProfile) p = load_ok ("wall.austin",
+  g_autoptr (PyroProfile) p = fixture_load_ok ("wall.austin",
     "# austin: 3.6.0\n"
     "# interval: 100\n"
     "# mode: wall\n"
@@ -81,7 +35,7 @@ test_austin_wall (void)
   g_assert_cmpuint (g_array_index (p->threads, PyroThread, 1).tid, ==, 4318);
   g_assert_cmpuint (g_array_index (p->threads, PyroThread, 1).pid, ==, 4317);
   g_assert_cmpfloat_with_epsilon (pyro_profile_total_weight (p), 2100e-6, 1e-12);
-  g_assert_cmpfloat_with_epsilon (path_total (p, PATH ("<module>", "main", "busy")), 1500e-6, 1e-12);
+  g_assert_cmpfloat_with_epsilon (fixture_path_total (p, FIXTURE_PATH ("<module>", "main", "busy")), 1500e-6, 1e-12);
   guint32 read = fixture_func (p, "read");
   g_assert_cmpstr (pyro_profile_func_file (p, read), ==, "C:\\lib\\io.py");
   guint32 busy = fixture_func (p, "busy");
@@ -99,39 +53,39 @@ test_austin_modes (void)
   const char *samples = "P1;T0:1;a.py:f:1;a.py:g:2 %s\nP1;T0:1;a.py:f:1 %s\n";
   g_autofree char *cpu = g_strconcat ("# austin: 3.6.0\n# mode: cpu\n", samples, NULL);
   g_autofree char *cpu_doc = g_strdup_printf (cpu, "40", "60");
-  g_autoptr (PyroProfile) c = load_ok ("cpu.austin", cpu_doc);
+  g_autoptr (PyroProfile) c = fixture_load_ok ("cpu.austin", cpu_doc);
   g_assert_cmpint (c->meta.unit, ==, PYRO_UNIT_SECONDS);
   g_assert_cmpfloat_with_epsilon (pyro_profile_total_weight (c), 100e-6, 1e-15);
 
   /* memory: signed bytes; growth weighs, frees do not */
   g_autofree char *mem = g_strconcat ("# austin: 3.6.0\n# mode: memory\n", samples, NULL);
   g_autofree char *mem_doc = g_strdup_printf (mem, "4096", "-1024");
-  g_autoptr (PyroProfile) m = load_ok ("mem.austin", mem_doc);
+  g_autoptr (PyroProfile) m = fixture_load_ok ("mem.austin", mem_doc);
   g_assert_cmpint (m->meta.unit, ==, PYRO_UNIT_BYTES);
-  g_assert_cmpfloat (path_total (m, PATH ("f", "g")), ==, 4096);
+  g_assert_cmpfloat (fixture_path_total (m, FIXTURE_PATH ("f", "g")), ==, 4096);
   g_assert_cmpfloat (pyro_profile_total_weight (m), ==, 4096);
 
   /* full: time,idle,memory; time weighs, with or without the mode line */
   g_autofree char *full = g_strconcat ("# austin: 3.6.0\n# mode: full\n", samples, NULL);
   g_autofree char *full_doc = g_strdup_printf (full, "70,0,2048", "30,1,-512");
-  g_autoptr (PyroProfile) f = load_ok ("full.austin", full_doc);
+  g_autoptr (PyroProfile) f = fixture_load_ok ("full.austin", full_doc);
   g_assert_cmpint (f->meta.unit, ==, PYRO_UNIT_SECONDS);
   g_assert_cmpfloat_with_epsilon (pyro_profile_total_weight (f), 100e-6, 1e-15);
   g_autofree char *bare = g_strdup_printf (samples, "70,0,2048", "30,1,-512");
-  g_autoptr (PyroProfile) b = load_ok ("bare.txt", bare);
+  g_autoptr (PyroProfile) b = fixture_load_ok ("bare.txt", bare);
   g_assert_cmpstr (b->meta.format, ==, "austin");
-  g_assert_cmpfloat_with_epsilon (path_total (b, PATH ("f", "g")), 70e-6, 1e-15);
+  g_assert_cmpfloat_with_epsilon (fixture_path_total (b, FIXTURE_PATH ("f", "g")), 70e-6, 1e-15);
 }
 
 static void
 test_austin_bad (void)
 {
-  expect_error ("bad.austin", "# austin: 3.6.0\nP1;T0:1;a.py:f:1 12\nP1;T0:1;a.py:f:1 twelve\n",
+  fixture_expect_error_text ("bad.austin", "# austin: 3.6.0\nP1;T0:1;a.py:f:1 12\nP1;T0:1;a.py:f:1 twelve\n",
                 "byte 53: line 3: expected the sample's time in microseconds");
-  expect_error ("bad.austin", "# austin: 3.6.0\nP1;T0:1;a.py-f-1 12\n", "line 2: expected a frame");
-  expect_error ("bad.austin", "# austin: 3.6.0\nQ1;T0:1;a.py:f:1 12\n", "line 2: expected 'P<pid>");
-  expect_error ("bad.austin", "# austin: 3.6.0\n# mode: full\nP1;T0:1;a.py:f:1 12\n", "'time,idle,memory'");
-  expect_error ("bad.austin", "# austin: 3.6.0\n# mode: wall\n", "found none");
+  fixture_expect_error_text ("bad.austin", "# austin: 3.6.0\nP1;T0:1;a.py-f-1 12\n", "line 2: expected a frame");
+  fixture_expect_error_text ("bad.austin", "# austin: 3.6.0\nQ1;T0:1;a.py:f:1 12\n", "line 2: expected 'P<pid>");
+  fixture_expect_error_text ("bad.austin", "# austin: 3.6.0\n# mode: full\nP1;T0:1;a.py:f:1 12\n", "'time,idle,memory'");
+  fixture_expect_error_text ("bad.austin", "# austin: 3.6.0\n# mode: wall\n", "found none");
 }
 
 /* mprof */
@@ -152,7 +106,7 @@ static const char mprof_doc[] =
 static void
 test_mprof_basic (void)
 {
-  g_autoptr (PyroProfile) p = load_ok ("mprofile_20231114.dat", mprof_doc);
+  g_autoptr (PyroProfile) p = fixture_load_ok ("mprofile_20231114.dat", mprof_doc);
   g_assert_cmpstr (p->meta.format, ==, "mprof");
   g_assert_cmpstr (p->meta.command_line, ==, "/usr/bin/python3 demo.py --fast");
   g_assert_cmpint (p->meta.unit, ==, PYRO_UNIT_BYTES);
@@ -178,8 +132,8 @@ test_mprof_basic (void)
   g_assert_cmpstr (pyro_profile_str (p, m->name), ==, "__main__.inner");
 
   /* growth: inner grew 50 MiB inside outer's 60; the second outer call freed */
-  g_assert_cmpfloat (path_total (p, PATH ("outer", "inner")), ==, 50 * MIB);
-  g_assert_cmpfloat (path_total (p, PATH ("outer")), ==, 60 * MIB);
+  g_assert_cmpfloat (fixture_path_total (p, FIXTURE_PATH ("outer", "inner")), ==, 50 * MIB);
+  g_assert_cmpfloat (fixture_path_total (p, FIXTURE_PATH ("outer")), ==, 60 * MIB);
   g_assert_cmpstr (pyro_profile_func_module (p, fixture_func (p, "inner")), ==, "__main__");
 }
 
@@ -187,11 +141,11 @@ static void
 test_mprof_old_and_sparse (void)
 {
   /* Older files: FUNC without a level; a file with only MEM lines. */
-  g_autoptr (PyroProfile) p = load_ok ("old.dat",
+  g_autoptr (PyroProfile) p = fixture_load_ok ("old.dat",
     "MEM 1.0 100.0\nFUNC m.f 1.0 100.5 3.0 101.0\nFUNC m.g 1.5 100.6 2.5 100.9\nMEM 3.0 101.0\n");
-  g_assert_cmpfloat (path_total (p, PATH ("f", "g")), ==, 1 * MIB);
-  g_assert_cmpfloat (path_total (p, PATH ("f")), ==, 2 * MIB);
-  g_autoptr (PyroProfile) q = load_ok ("mem-only.dat", "MEM 1.0 100.0\nMEM 2.0 100.1\n");
+  g_assert_cmpfloat (fixture_path_total (p, FIXTURE_PATH ("f", "g")), ==, 1 * MIB);
+  g_assert_cmpfloat (fixture_path_total (p, FIXTURE_PATH ("f")), ==, 2 * MIB);
+  g_autoptr (PyroProfile) q = fixture_load_ok ("mem-only.dat", "MEM 1.0 100.0\nMEM 2.0 100.1\n");
   g_assert_cmpuint (pyro_profile_n_samples (q), ==, 0);
   g_assert_cmpuint (((PyroCounter *) g_ptr_array_index (q->counters, 0))->values->len, ==, 2);
 }
@@ -199,12 +153,12 @@ test_mprof_old_and_sparse (void)
 static void
 test_mprof_bad (void)
 {
-  expect_error ("mprofile_bad.dat", "MEM 1.0 100.0\nMEM one 100.1\n",
+  fixture_expect_error_text ("mprofile_bad.dat", "MEM 1.0 100.0\nMEM one 100.1\n",
                 "byte 14: line 2: expected 'MEM MiB TIME', found 'MEM one 100.1'");
-  expect_error ("mprofile_bad.dat", "MEM 1.0 100.0\nFUNC f 1 2 3\n", "line 2: expected 'FUNC NAME");
-  expect_error ("mprofile_bad.dat", "MEM 1.0 100.0\nFUNC f 1 5 3 4 0\n", "line 2: expected 'FUNC NAME");
-  expect_error ("mprofile_bad.dat", "CMDLINE x\nWHAT 1 2\n", "line 2: expected a line starting with MEM");
-  expect_error ("mprofile_bad.dat", "CMDLINE x\n\n", "found none");
+  fixture_expect_error_text ("mprofile_bad.dat", "MEM 1.0 100.0\nFUNC f 1 2 3\n", "line 2: expected 'FUNC NAME");
+  fixture_expect_error_text ("mprofile_bad.dat", "MEM 1.0 100.0\nFUNC f 1 5 3 4 0\n", "line 2: expected 'FUNC NAME");
+  fixture_expect_error_text ("mprofile_bad.dat", "CMDLINE x\nWHAT 1 2\n", "line 2: expected a line starting with MEM");
+  fixture_expect_error_text ("mprofile_bad.dat", "CMDLINE x\n\n", "found none");
 }
 
 /* Runs @argv in @dir; FALSE (test skipped) when it cannot run. */
@@ -332,7 +286,7 @@ test_mprof_real (void)
   g_assert_cmpint (peak_time, <=, grow->end);
 
   /* the table lists grow with its growth, nested in main */
-  double growth = path_total (p, PATH ("main", "grow"));
+  double growth = fixture_path_total (p, FIXTURE_PATH ("main", "grow"));
   g_assert_cmpfloat (fabs (growth - (f.grow_mem_end - f.grow_mem_start) * MIB), <, 0.01 * MIB);
   g_assert_cmpfloat (growth, >=, 95 * MIB);
   g_assert_cmpfloat (growth, <=, 105 * MIB);
