@@ -334,6 +334,15 @@ same_build_id (GBytes *recorded, GBytes *running)
   return TRUE;
 }
 
+static char *kernel_symbols_file;
+
+void
+pyro_symbolizer_set_kernel_symbols_file (const char *path)
+{
+  g_free (kernel_symbols_file);
+  kernel_symbols_file = g_strdup (path);
+}
+
 guint
 pyro_symbolizer_resolve_kernel (PyroSymbolizer *self, guint64 address, PyroSymbolFrame *out,
                                 guint max)
@@ -341,6 +350,11 @@ pyro_symbolizer_resolve_kernel (PyroSymbolizer *self, guint64 address, PyroSymbo
   static const char kernel_module[] = "[kernel.kallsyms]";
   if (max == 0)
     return 0;
+  if (!self->kernel_loaded && kernel_symbols_file != NULL)
+    {
+      self->kernel_loaded = TRUE;
+      self->kernel = pyro_kernel_symbols_load (kernel_symbols_file, NULL);
+    }
   if (!self->kernel_loaded)
     {
       self->kernel_loaded = TRUE;

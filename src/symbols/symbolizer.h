@@ -53,6 +53,14 @@ guint pyro_symbolizer_resolve_kernel (PyroSymbolizer *self, guint64 address,
 void  pyro_symbolizer_set_kernel_build_id (PyroSymbolizer *self, const guint8 *build_id,
                                            gsize build_id_len);
 
+/* From now on, every symbolizer reads kernel symbols from @path (in
+ * /proc/kallsyms' format) instead of perf's build-id cache or /proc/kallsyms,
+ * and does not compare kernel build ids.  For programs that load many
+ * traces one after the other, such as fuzz targets, where reading the
+ * running kernel's table again for each one would cost more than the rest
+ * of the load.  Call it before any trace is loaded. */
+void  pyro_symbolizer_set_kernel_symbols_file (const char *path);
+
 /* Unwinds a user stack copied by the kernel (PERF_SAMPLE_REGS_USER +
  * PERF_SAMPLE_STACK_USER) with libdw's CFI unwinder.  @regs holds the
  * registers in perf's x86-64 order (PERF_REG_X86_*) compressed by @regs_mask;

@@ -3,10 +3,45 @@
  * sees whatever a reader lets through. */
 #include "core/call-tree.h"
 #include "formats/reader.h"
+#include "symbols/symbolizer.h"
 
+#include <glib/gstdio.h>
 #include <stdint.h>
+#include <stdlib.h>
 
+int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+static char *kernel_symbols_path;
+
+static void
+remove_kernel_symbols (void)
+{
+  g_unlink (kernel_symbols_path);
+  g_free (kernel_symbols_path);
+}
+
+/* Kernel addresses resolve through a small synthetic table covering the
+ * kernel text where x86-64 kernels load, written once: reading the machine's
+ * /proc/kallsyms again for every input would take most of each run. */
+int
+LLVMFuzzerInitialize (int *argc, char ***argv)
+{
+  GString *table = g_string_new (NULL);
+  for (guint i = 0; i < 1024; i++)
+    g_string_append_printf (table, "%016" G_GINT64_MODIFIER "x %c kernel_function_%u%s\n",
+                            G_GUINT64_CONSTANT (0xffffffff81000000) + (guint64) i * 0x4000,
+                            i % 3 ? 't' : 'T', i, i >= 1000 ? "\t[module]" : "");
+  g_autoptr (GError) error = NULL;
+  int fd = g_file_open_tmp ("pyro-fuzz-kallsyms-XXXXXX", &kernel_symbols_path, &error);
+  g_assert_no_error (error);
+  g_close (fd, NULL);
+  g_assert_true (g_file_set_contents (kernel_symbols_path, table->str, (gssize) table->len, NULL));
+  g_string_free (table, TRUE);
+  atexit (remove_kernel_symbols);
+  pyro_symbolizer_set_kernel_symbols_file (kernel_symbols_path);
+  return 0;
+}
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
