@@ -10,10 +10,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/call-tree.h"
+#include "core/function-table.h"
+#include "formats/reader.h"
 #include "sampler/cpython-linetable.h"
 #include "sampler/cpython-reader.h"
 #include "sampler/cpython-sampler.h"
+#include "sampler/cpython-stack-source.h"
 #include "sampler/cpython-target.h"
+#include "sampler/recorder.h"
 
 typedef struct {
   const char *label;   /* "3.11", ..., "system" */
@@ -92,6 +97,22 @@ static const char short_script[] =
   "    while time.perf_counter() < end:\n"
   "        pass\n"
   "quick()\n";
+
+/* One thread sleeps, the main thread burns CPU holding the GIL. */
+static const char idle_script[] =
+  "import threading, time\n"
+  "def sleeper():\n"
+  "    while True:\n"
+  "        time.sleep(0.2)\n"
+  "def burner(n):\n"
+  "    x = 0\n"
+  "    for i in range(n):\n"
+  "        x += (i * i) % 7\n"
+  "    return x\n"
+  "threading.Thread(target=sleeper, name='sleepy', daemon=True).start()\n"
+  "end = time.monotonic() + 1.5\n"
+  "while time.monotonic() < end:\n"
+  "    burner(20000)\n";
 
 static void
 find_pythons (void)
@@ -439,6 +460,100 @@ test_threads (gconstpointer data)
   g_assert_cmpuint (gil_counters, >=, 2);
 }
 
+/* Records @argv with the recorder (as `pyrometer record` does) into a
+ * capture in workdir and loads it back. */
+static PyroProfile *
+record_capture (PyroRecordMode mode, const char *const *argv, guint32 pid, double duration)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = g_build_filename (workdir, "recording.syscap", NULL);
+  PyroRecordOptions options = {
+    .mode = mode,
+    .output = out,
+    .argv = argv,
+    .pid = pid,
+    .duration = duration,
+    .stack_source = pyro_cpython_stack_source_new (),
+  };
+  g_autoptr (PyroRecorder) recorder = pyro_recorder_new (&options);
+
+  if (!pyro_recorder_start (recorder, &error))
+    {
+      if (g_error_matches (error, PYRO_SAMPLER_ERROR, PYRO_SAMPLER_ERROR_PERMISSION))
+        {
+          g_test_skip (error->message);
+          return NULL;
+        }
+      g_error ("%s", error->message);
+    }
+  g_assert_true (pyro_recorder_finish (recorder, &error));
+  g_assert_no_error (error);
+  PyroProfile *profile = pyro_format_load_file (out, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return profile;
+}
+
+static double
+func_total (PyroProfile *p, const PyroSelection *selection, guint32 func)
+{
+  g_autoptr (GError) error = NULL;
+  PyroCallTree *tree = pyro_call_tree_new (p, selection, NULL, &error);
+  g_assert_no_error (error);
+  PyroFunctionTable *table = pyro_function_table_new (tree);
+  const PyroFunctionRow *row = pyro_function_table_lookup (table, func);
+  double total = row != NULL ? row->total : 0;
+  pyro_function_table_free (table);
+  pyro_call_tree_free (tree);
+  return total;
+}
+
+/* Every thread's state travels in the capture: the sleeping thread's samples
+ * are hidden unless asked for, the burning one held the GIL. */
+static void
+test_thread_state (gconstpointer data)
+{
+  const Python *py = data;
+  g_autofree char *script = NULL;
+  g_autoptr (PyroProfile) p = NULL;
+  g_autoptr (PyroSelection) selection = pyro_selection_new ();
+  guint32 sleeper, burner;
+  double hidden, shown, burn, burn_gil;
+  gboolean named = FALSE;
+
+  if (!need_python (py))
+    return;
+  script = write_script ("idle.py", idle_script);
+  p = record_capture (PYRO_RECORD_PYTHON, (const char *const[]) { py->path, script, NULL }, 0, 0);
+  if (p == NULL)
+    return;
+  g_assert_nonnull (p->sample_flags);
+  sleeper = find_func (p, "sleeper", "idle.py");
+  burner = find_func (p, "burner", "idle.py");
+  g_assert_cmpuint (sleeper, !=, PYRO_NONE);
+  g_assert_cmpuint (burner, !=, PYRO_NONE);
+  for (guint i = 0; i < pyro_profile_n_threads (p); i++)
+    named |= strcmp (pyro_profile_str (p, g_array_index (p->threads, PyroThread, i).name),
+                     "sleepy") == 0;
+  g_assert_true (named);
+
+  hidden = func_total (p, selection, sleeper);
+  selection->show_idle = TRUE;
+  shown = func_total (p, selection, sleeper);
+  selection->show_idle = FALSE;
+  burn = func_total (p, selection, burner);
+  selection->weight = PYRO_WEIGHT_GIL;
+  burn_gil = func_total (p, selection, burner);
+  g_test_message ("%s: sleeper %.0f samples hidden, %.0f shown; burner %.0f samples, %.0f holding "
+                  "the GIL", py->label, hidden, shown, burn, burn_gil);
+  g_assert_cmpfloat (shown, >=, 200);
+  /* A thread that woke up but waits for a CPU counts as running. */
+  g_assert_cmpfloat (hidden, <=, 0.05 * shown);
+  g_assert_cmpfloat (burn, >=, 200);
+  /* Near 100%: on a loaded machine the sleeper, woken, may hold the GIL
+   * waiting for a CPU while the burner is counted as running. */
+  g_assert_cmpfloat (burn_gil / burn, >=, 0.85);
+}
+
 static void
 test_linetable (gconstpointer data)
 {
@@ -671,6 +786,8 @@ main (int argc, char **argv)
       g_test_add_data_func (shortp, &pythons[i], test_launch_short);
       g_test_add_data_func (threads, &pythons[i], test_threads);
       g_test_add_data_func (linetable, &pythons[i], test_linetable);
+      g_autofree char *state = g_strdup_printf ("/cpython/%s/thread-state", pythons[i].label);
+      g_test_add_data_func (state, &pythons[i], test_thread_state);
     }
   g_test_add_func ("/cpython/errors/exit-mid-sample", test_exit_mid_sample);
   g_test_add_func ("/cpython/errors/not-python", test_not_python);

@@ -272,6 +272,9 @@ pyro_call_tree_new (PyroProfile *profile, const PyroSelection *selection,
   guint n_samples = pyro_profile_n_samples (profile);
   gboolean by_time = selection != NULL && selection->has_range;
   gboolean by_thread = selection != NULL && selection->threads->len > 0;
+  const guint8 *flags = profile->sample_flags != NULL && profile->sample_flags->len >= n_samples
+                          ? (const guint8 *) profile->sample_flags->data : NULL;
+  gboolean by_gil = selection != NULL && selection->weight == PYRO_WEIGHT_GIL;
   double count = 0;
 
   for (guint i = 0; i < n_samples; i++)
@@ -285,9 +288,13 @@ pyro_call_tree_new (PyroProfile *profile, const PyroSelection *selection,
         continue;
       if (by_thread && !pyro_selection_includes_thread (selection, sample_thread[i]))
         continue;
+      if (flags != NULL && !pyro_selection_includes_state (selection, flags[i]))
+        continue;
       guint32 s = sample_stack[i];
       guint32 node = s == PYRO_NONE ? 0 : stack_node[s];
       if (node == PYRO_NONE)
+        continue;
+      if (by_gil && (flags == NULL || !(flags[i] & PYRO_SAMPLE_GIL)))
         continue;
       self[node] += weight[i];
       count++;

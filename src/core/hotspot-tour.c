@@ -42,7 +42,7 @@ stack_weights_init (StackWeights *w, PyroProfile *p)
   for (guint i = 0; i < pyro_profile_n_samples (p); i++)
     {
       guint32 s = PYRO_COL (p->sample_stack, guint32, i);
-      if (s != PYRO_NONE)
+      if (s != PYRO_NONE && pyro_selection_includes_state (NULL, pyro_profile_sample_flags (p, i)))
         w->stack_self[s] += PYRO_COL (p->sample_weight, double, i);
     }
   memcpy (w->stack_total, w->stack_self, n * sizeof (double));

@@ -101,6 +101,8 @@ pyro_line_costs_new_for_file_id (const PyroProfile *profile, guint32 file_id,
           && (!pyro_selection_includes_time (selection, PYRO_COL (profile->sample_time, gint64, i))
               || !pyro_selection_includes_thread (selection, PYRO_COL (profile->sample_thread, guint32, i))))
         continue;
+      if (!pyro_selection_includes_state (selection, pyro_profile_sample_flags (profile, i)))
+        continue;
       guint32 s = PYRO_COL (profile->sample_stack, guint32, i);
       double w = PYRO_COL (profile->sample_weight, double, i);
       if (s < n_stacks)

@@ -84,6 +84,8 @@ pyro_profile_unref (PyroProfile *self)
     g_array_unref (cols[i]);
   if (self->sample_bytes != NULL)
     g_array_unref (self->sample_bytes);
+  if (self->sample_flags != NULL)
+    g_array_unref (self->sample_flags);
   g_ptr_array_foreach (self->counters, (GFunc) counter_free, NULL);
   g_ptr_array_unref (self->counters);
   g_free (self->meta.format);
@@ -104,6 +106,8 @@ pyro_profile_finish (PyroProfile *self)
   g_clear_pointer (&self->stack_index, pyro_trie_index_free);
   if (self->sample_bytes != NULL && self->sample_bytes->len < self->sample_weight->len)
     g_array_set_size (self->sample_bytes, self->sample_weight->len);
+  if (self->sample_flags != NULL && self->sample_flags->len < self->sample_weight->len)
+    g_array_set_size (self->sample_flags, self->sample_weight->len);
 }
 
 /* strings */
@@ -274,6 +278,17 @@ pyro_profile_add_sample_bytes (PyroProfile *self, guint sample, double bytes)
   if (self->sample_bytes->len < self->sample_weight->len)
     g_array_set_size (self->sample_bytes, self->sample_weight->len);
   g_array_index (self->sample_bytes, double, sample) += bytes;
+}
+
+void
+pyro_profile_set_sample_flags (PyroProfile *self, guint sample, guint8 flags)
+{
+  g_return_if_fail (sample < self->sample_weight->len);
+  if (self->sample_flags == NULL)
+    self->sample_flags = g_array_new (FALSE, TRUE, sizeof (guint8));
+  if (self->sample_flags->len < self->sample_weight->len)
+    g_array_set_size (self->sample_flags, self->sample_weight->len);
+  g_array_index (self->sample_flags, guint8, sample) = flags;
 }
 
 guint32

@@ -21,6 +21,13 @@ typedef enum {
   PYRO_FUNC_OTHER,
 } PyroFuncKind;
 
+/* What the thread of a sample was doing, where the recording knew it
+ * (PyroProfile.sample_flags). */
+typedef enum {
+  PYRO_SAMPLE_IDLE = 1 << 0,  /* not running: sleeping, waiting for I/O, a lock or the GIL */
+  PYRO_SAMPLE_GIL = 1 << 1,   /* holding Python's global interpreter lock */
+} PyroSampleFlags;
+
 /* What one unit of sample weight means. */
 typedef enum {
   PYRO_UNIT_SAMPLES,
@@ -117,6 +124,9 @@ typedef struct {
   /* A second weight: bytes of memory growth charged to each sample (the
    * recorder's RSS growth, Sysprof's allocations); NULL when none. */
   GArray *sample_bytes;   /* double, parallel to sample_weight */
+  /* Thread state per sample (Python recordings): NULL when the trace does
+   * not say, and then every sample counts as running. */
+  GArray *sample_flags;   /* guint8 PyroSampleFlags, parallel to sample_weight */
 
   GArray *threads;        /* PyroThread */
   GPtrArray *counters;    /* PyroCounter* */
@@ -159,6 +169,8 @@ void    pyro_profile_add_sample (PyroProfile *self, gint64 time, guint32 stack,
                                  guint32 thread, double weight);
 /* Adds @bytes to the memory weight of sample @sample (creating the column). */
 void    pyro_profile_add_sample_bytes (PyroProfile *self, guint sample, double bytes);
+/* Sets the thread state of sample @sample (creating the column). */
+void    pyro_profile_set_sample_flags (PyroProfile *self, guint sample, guint8 flags);
 guint32 pyro_profile_add_thread (PyroProfile *self, guint32 pid, guint32 tid,
                                  const char *name, const char *process_name);
 /* Returns a counter owned by the profile. */
@@ -188,6 +200,13 @@ static inline guint pyro_profile_n_frames (const PyroProfile *p) { return p->fra
 static inline guint pyro_profile_n_stacks (const PyroProfile *p) { return p->stack_parent->len; }
 static inline guint pyro_profile_n_samples (const PyroProfile *p) { return p->sample_stack->len; }
 static inline guint pyro_profile_n_threads (const PyroProfile *p) { return p->threads->len; }
+
+static inline guint8
+pyro_profile_sample_flags (const PyroProfile *p, guint sample)
+{
+  return p->sample_flags != NULL && sample < p->sample_flags->len
+           ? PYRO_COL (p->sample_flags, guint8, sample) : 0;
+}
 
 const char *pyro_profile_func_name (const PyroProfile *self, guint32 func);
 const char *pyro_profile_func_file (const PyroProfile *self, guint32 func);

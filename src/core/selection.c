@@ -1,4 +1,5 @@
 #include "selection.h"
+#include "profile.h"
 
 #include <string.h>
 
@@ -20,6 +21,7 @@ pyro_selection_copy (const PyroSelection *self)
   copy->range_end = self->range_end;
   copy->invert = self->invert;
   copy->weight = self->weight;
+  copy->show_idle = self->show_idle;
   g_array_append_vals (copy->threads, self->threads->data, self->threads->len);
   g_array_append_vals (copy->transforms, self->transforms->data, self->transforms->len);
   return copy;
@@ -38,7 +40,8 @@ pyro_selection_free (PyroSelection *self)
 gboolean
 pyro_selection_equal (const PyroSelection *a, const PyroSelection *b)
 {
-  if (a->has_range != b->has_range || a->invert != b->invert || a->weight != b->weight)
+  if (a->has_range != b->has_range || a->invert != b->invert || a->weight != b->weight
+      || a->show_idle != b->show_idle)
     return FALSE;
   if (a->has_range && (a->range_start != b->range_start || a->range_end != b->range_end))
     return FALSE;
@@ -95,6 +98,12 @@ gboolean
 pyro_selection_includes_time (const PyroSelection *self, gint64 time)
 {
   return !self->has_range || (time >= self->range_start && time < self->range_end);
+}
+
+gboolean
+pyro_selection_includes_state (const PyroSelection *self, guint8 flags)
+{
+  return !(flags & PYRO_SAMPLE_IDLE) || (self != NULL && self->show_idle);
 }
 
 const char *

@@ -26,6 +26,7 @@ typedef struct {
 typedef enum {
   PYRO_WEIGHT_PRIMARY,        /* the trace's own unit: samples, seconds, bytes */
   PYRO_WEIGHT_MEMORY_GROWTH,  /* bytes of RSS growth charged to the sample (sample_bytes) */
+  PYRO_WEIGHT_GIL,            /* the primary weight of samples whose thread held the GIL */
 } PyroWeightKind;
 
 typedef struct {
@@ -36,6 +37,9 @@ typedef struct {
   GArray *transforms;   /* PyroTransform, applied in order */
   gboolean invert;      /* bottom-up: roots are the functions that ran */
   PyroWeightKind weight;
+  /* Samples of threads that were not running (PYRO_SAMPLE_IDLE) count only
+   * when set; a NULL selection hides them too. */
+  gboolean show_idle;
 } PyroSelection;
 
 PyroSelection *pyro_selection_new (void);
@@ -50,6 +54,8 @@ void     pyro_selection_push_transform (PyroSelection *self, PyroTransformKind k
 gboolean pyro_selection_pop_transform (PyroSelection *self);
 gboolean pyro_selection_includes_thread (const PyroSelection *self, guint32 thread);
 gboolean pyro_selection_includes_time (const PyroSelection *self, gint64 time);
+/* Whether a sample with PyroSampleFlags @flags counts; @self may be NULL. */
+gboolean pyro_selection_includes_state (const PyroSelection *self, guint8 flags);
 
 const char *pyro_transform_kind_to_string (PyroTransformKind kind);
 

@@ -27,6 +27,15 @@ G_BEGIN_DECLS
 
 #define PYRO_SYSCAP_SYMBOLS_PATH "/.pyrometer/symbols"
 
+/* The state of each thread of a Python recording travels as 0/1 step
+ * counters (a value is written when it changes, just before the sample that
+ * sees it) of this category, named "Running TID" and "GIL TID": Sysprof draws
+ * them, the reader turns them into each sample's PyroSampleFlags.  Mixed
+ * recordings carry only the GIL ones (a native sample always ran). */
+#define PYRO_SYSCAP_THREAD_STATE_CATEGORY "Python thread state"
+#define PYRO_SYSCAP_RUNNING_PREFIX "Running "
+#define PYRO_SYSCAP_GIL_PREFIX "GIL "
+
 typedef struct {
   const char *function;
   const char *file;     /* nullable */

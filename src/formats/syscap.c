@@ -25,6 +25,7 @@ typedef struct {
   guint first;   /* into addrs */
   guint n;
   gint64 bytes;  /* allocation size, or -1 for a CPU sample */
+  guint8 flags;  /* PyroSampleFlags of the thread when it was taken */
 } RawSample;
 
 typedef enum { EVENT_MAP, EVENT_FORK } EventKind;
@@ -47,6 +48,13 @@ typedef struct {
   gboolean is_double;
 } CounterDef;
 
+/* A thread state counter (PYRO_SYSCAP_THREAD_STATE_CATEGORY). */
+typedef struct {
+  guint32 tid;
+  guint8 flag;       /* the PyroSampleFlags bit it sets */
+  gboolean inverse;  /* the flag is set while the value is 0 (Running -> IDLE) */
+} StateDef;
+
 typedef struct {
   const PyroLoadContext *ctx;
   PyroProfile *profile;
@@ -57,6 +65,8 @@ typedef struct {
   GHashTable *process;    /* pid -> char * command line */
   GHashTable *thread_name;/* tid -> char * */
   GHashTable *counters;   /* counter id -> CounterDef */
+  GHashTable *state_defs; /* counter id -> StateDef */
+  GHashTable *thread_flags; /* tid -> guint8 PyroSampleFlags, current */
   GByteArray *symbols;    /* the embedded table's bytes */
   guint64 n_cpu_samples;
 
@@ -194,7 +204,8 @@ static void
 add_raw_sample (Loader *l, gint64 time, guint32 pid, guint32 tid, const SysprofCaptureAddress *addrs,
                 guint n, gint64 bytes)
 {
-  RawSample s = { .time = time, .pid = pid, .tid = tid, .first = l->addrs->len, .n = n, .bytes = bytes };
+  RawSample s = { .time = time, .pid = pid, .tid = tid, .first = l->addrs->len, .n = n, .bytes = bytes,
+                  .flags = GPOINTER_TO_UINT (g_hash_table_lookup (l->thread_flags, GUINT_TO_POINTER (tid))) };
   g_array_append_vals (l->addrs, addrs, n);
   g_array_append_val (l->samples, s);
   if (bytes < 0)
@@ -209,6 +220,43 @@ counter_unit (const SysprofCaptureCounter *c)
   if (strstr (c->name, "Percent") != NULL || strstr (c->category, "Percent") != NULL)
     return "percent";
   return "";
+}
+
+/* "Running TID" or "GIL TID" of the thread state category; FALSE otherwise. */
+static gboolean
+parse_state_counter (const char *category, const char *name, StateDef *out)
+{
+  const char *rest = NULL;
+  guint64 tid;
+  if (!g_str_equal (category, PYRO_SYSCAP_THREAD_STATE_CATEGORY))
+    return FALSE;
+  if (g_str_has_prefix (name, PYRO_SYSCAP_RUNNING_PREFIX))
+    {
+      rest = name + strlen (PYRO_SYSCAP_RUNNING_PREFIX);
+      out->flag = PYRO_SAMPLE_IDLE;
+      out->inverse = TRUE;
+    }
+  else if (g_str_has_prefix (name, PYRO_SYSCAP_GIL_PREFIX))
+    {
+      rest = name + strlen (PYRO_SYSCAP_GIL_PREFIX);
+      out->flag = PYRO_SAMPLE_GIL;
+      out->inverse = FALSE;
+    }
+  if (rest == NULL || !g_ascii_string_to_unsigned (rest, 10, 1, G_MAXUINT32, &tid, NULL))
+    return FALSE;
+  out->tid = (guint32) tid;
+  return TRUE;
+}
+
+static void
+set_thread_state (Loader *l, const StateDef *def, gint64 value)
+{
+  guint flags = GPOINTER_TO_UINT (g_hash_table_lookup (l->thread_flags, GUINT_TO_POINTER (def->tid)));
+  if ((value != 0) != def->inverse)
+    flags |= def->flag;
+  else
+    flags &= ~(guint) def->flag;
+  g_hash_table_insert (l->thread_flags, GUINT_TO_POINTER (def->tid), GUINT_TO_POINTER (flags));
 }
 
 static void
@@ -325,6 +373,13 @@ read_frame (Loader *l, SysprofCaptureReader *reader, SysprofCaptureFrameType typ
             const SysprofCaptureCounter *c = &d->counters[i];
             g_autofree char *category = bounded_string (c->category, sizeof c->category);
             g_autofree char *cname = bounded_string (c->name, sizeof c->name);
+            StateDef state;
+            if (parse_state_counter (category, cname, &state))
+              {
+                /* The state goes into the samples, not onto the timeline. */
+                g_hash_table_insert (l->state_defs, GUINT_TO_POINTER (c->id), g_memdup2 (&state, sizeof state));
+                continue;
+              }
             g_autofree char *name = d->frame.pid > 0
                                       ? g_strdup_printf ("%s %s (%d)", category, cname, d->frame.pid)
                                       : g_strdup_printf ("%s %s", category, cname);
@@ -346,10 +401,16 @@ read_frame (Loader *l, SysprofCaptureReader *reader, SysprofCaptureFrameType typ
               guint id = set->values[g].ids[i];
               if (id == 0)
                 continue;
+              const SysprofCaptureCounterValue *v = &set->values[g].values[i];
+              const StateDef *state = g_hash_table_lookup (l->state_defs, GUINT_TO_POINTER (id));
+              if (state != NULL)
+                {
+                  set_thread_state (l, state, v->v64);
+                  continue;
+                }
               const CounterDef *def = g_hash_table_lookup (l->counters, GUINT_TO_POINTER (id));
               if (def == NULL)
                 continue;
-              const SysprofCaptureCounterValue *v = &set->values[g].values[i];
               pyro_counter_append (def->counter, set->frame.time, def->is_double ? v->vdbl : (double) v->v64);
             }
         return TRUE;
@@ -518,6 +579,7 @@ build_samples (Loader *l, GError **error)
   PyroProfile *p = l->profile;
   g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (guint32));
   gboolean bytes_only = l->n_cpu_samples == 0;
+  gboolean has_state = g_hash_table_size (l->state_defs) > 0;
   guint last_cpu_sample = G_MAXUINT;
   const RawSample *last = NULL;
 
@@ -566,6 +628,8 @@ build_samples (Loader *l, GError **error)
           pyro_profile_add_sample (p, s->time, leaf, thread, 1);
           last = s;
           last_cpu_sample = pyro_profile_n_samples (p) - 1;
+          if (has_state)
+            pyro_profile_set_sample_flags (p, last_cpu_sample, s->flags);
         }
     }
   if (bytes_only && l->samples->len > 0)
@@ -583,6 +647,8 @@ loader_clear (Loader *l)
   g_hash_table_unref (l->process);
   g_hash_table_unref (l->thread_name);
   g_hash_table_unref (l->counters);
+  g_hash_table_unref (l->state_defs);
+  g_hash_table_unref (l->thread_flags);
   g_byte_array_unref (l->symbols);
   g_hash_table_unref (l->resolved);
   g_array_unref (l->frame_ids);
@@ -639,6 +705,8 @@ syscap_load (const PyroLoadContext *ctx, GError **error)
     .process = g_hash_table_new_full (NULL, NULL, NULL, g_free),
     .thread_name = g_hash_table_new_full (NULL, NULL, NULL, g_free),
     .counters = g_hash_table_new_full (NULL, NULL, NULL, g_free),
+    .state_defs = g_hash_table_new_full (NULL, NULL, NULL, g_free),
+    .thread_flags = g_hash_table_new (NULL, NULL),
     .symbols = g_byte_array_new (),
     .resolved = g_hash_table_new_full (key_hash, key_equal, g_free, NULL),
     .frame_ids = g_array_new (FALSE, FALSE, sizeof (guint32)),

@@ -63,7 +63,8 @@ source_sample (PyroStackSource *source, guint32 pid, PyroStackEmitFunc emit, gpo
           f->line = t->frames[j].line;
           f->module = NULL;
         }
-      emit (t->tid, (const PyroStackFrame *) self->frames->data, t->n_frames, emit_data);
+      PyroStackThread thread = { t->tid, t->name, t->running, t->holds_gil };
+      emit (&thread, (const PyroStackFrame *) self->frames->data, t->n_frames, emit_data);
     }
   return TRUE;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <sysprof-capture.h>
 #include <unistd.h>
@@ -28,6 +29,12 @@ G_DEFINE_QUARK (pyro-sampler-error-quark, pyro_sampler_error)
 #define PROGRESS_US (G_USEC_PER_SEC / 2)
 #define AUTO_DECIDE_SAMPLES 200 /* frame-pointer stacks judged over this many samples */
 #define MAX_FRAMES 1024
+/* A process the stack source refused may not run its interpreter yet: a
+ * wrapper script (pyenv's shims) execs it later, or the loader has not mapped
+ * libpython.  It is offered again this often, for this long after it started
+ * or ran another program. */
+#define SOURCE_RETRY_US 10000
+#define SOURCE_RETRY_WINDOW_US (2 * G_USEC_PER_SEC)
 #define REGS_MASK (((G_GUINT64_CONSTANT (1) << PERF_REG_X86_64_MAX) - 1)                     \
                    & ~((G_GUINT64_CONSTANT (1) << PERF_REG_X86_DS)                            \
                        | (G_GUINT64_CONSTANT (1) << PERF_REG_X86_ES)                          \
@@ -48,12 +55,27 @@ typedef struct {
   gboolean exited;
   gboolean source_attached;
   gboolean source_refused;
+  gboolean source_failed;     /* refused for good (no right to read it) */
+  gint64 source_next_try;     /* µs: a refused process is offered again ... */
+  gint64 source_retry_until;  /* ... until then, or when it runs another program */
+  dev_t exe_dev;
+  ino_t exe_ino;
 } Process;
 
 typedef struct {
   guint32 pid;
   guint64 address;
 } AddressKey;
+
+/* A thread the stack source reported: its state counters (see
+ * PYRO_SYSCAP_THREAD_STATE_CATEGORY) and the name last written. */
+typedef struct {
+  guint running_id;   /* 0 in mixed mode */
+  guint gil_id;
+  gint running;       /* last value written, -1 before the first */
+  gint holds_gil;
+  char *name;
+} SourceThread;
 
 struct _PyroRecorder {
   /* options, copied */
@@ -82,6 +104,7 @@ struct _PyroRecorder {
   GHashTable *addresses;     /* AddressKey* set: what to resolve at the end */
   GHashTable *python_frames; /* jitmap address -> PyroSyscapSymbol* */
   GHashTable *python_stacks; /* tid -> GArray of jitmap addresses, leaf first (mixed) */
+  GHashTable *source_threads; /* tid -> SourceThread* */
   PyroSymbolizer *symbolizer;
   guint64 samples;
   guint64 lost;
@@ -132,6 +155,14 @@ address_equal (gconstpointer a, gconstpointer b)
 }
 
 static void
+source_thread_free (gpointer p)
+{
+  SourceThread *t = p;
+  g_free (t->name);
+  g_free (t);
+}
+
+static void
 python_frame_free (gpointer p)
 {
   PyroSyscapSymbol *f = p;
@@ -163,6 +194,7 @@ pyro_recorder_new (const PyroRecordOptions *options)
   self->addresses = g_hash_table_new_full (address_hash, address_equal, g_free, NULL);
   self->python_frames = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, python_frame_free);
   self->python_stacks = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  self->source_threads = g_hash_table_new_full (NULL, NULL, NULL, source_thread_free);
   self->traced = g_hash_table_new (NULL, NULL);
   self->fds = g_array_new (FALSE, FALSE, sizeof (int));
   self->wake_fd = -1;
@@ -198,6 +230,7 @@ pyro_recorder_free (PyroRecorder *self)
   g_hash_table_unref (self->addresses);
   g_hash_table_unref (self->python_frames);
   g_hash_table_unref (self->python_stacks);
+  g_hash_table_unref (self->source_threads);
   g_hash_table_unref (self->traced);
   g_mutex_clear (&self->lock);
   g_free (self->output);
@@ -811,14 +844,76 @@ python_address (PyroRecorder *self, const PyroStackFrame *f)
   return address;
 }
 
+static guint
+define_state_counter (PyroRecorder *self, gint64 time, guint32 pid, const char *prefix,
+                      const char *description)
+{
+  SysprofCaptureCounter counter = { 0 };
+  counter.id = sysprof_capture_writer_request_counter (self->writer, 1);
+  counter.type = SYSPROF_CAPTURE_COUNTER_INT64;
+  g_strlcpy (counter.category, PYRO_SYSCAP_THREAD_STATE_CATEGORY, sizeof counter.category);
+  g_strlcpy (counter.name, prefix, sizeof counter.name);
+  g_strlcpy (counter.description, description, sizeof counter.description);
+  sysprof_capture_writer_define_counters (self->writer, time, -1, (int32_t) pid, &counter, 1);
+  return counter.id;
+}
+
+/* Writes what changed of @t's name and state before its sample (lock held). */
 static void
-emit_python (guint32 tid, const PyroStackFrame *frames, guint n_frames, gpointer user_data)
+note_source_thread (PyroRecorder *self, gint64 time, guint32 pid, const PyroStackThread *t)
+{
+  SourceThread *st = g_hash_table_lookup (self->source_threads, GUINT_TO_POINTER (t->tid));
+  ensure_thread (self, pid, t->tid, time);
+  if (st == NULL)
+    {
+      g_autofree char *running = g_strdup_printf (PYRO_SYSCAP_RUNNING_PREFIX "%u", t->tid);
+      g_autofree char *gil = g_strdup_printf (PYRO_SYSCAP_GIL_PREFIX "%u", t->tid);
+      g_autofree char *running_text = g_strdup_printf ("1 while thread %u ran", t->tid);
+      g_autofree char *gil_text = g_strdup_printf ("1 while thread %u held the GIL", t->tid);
+      st = g_new0 (SourceThread, 1);
+      st->running = st->holds_gil = -1;
+      if (self->mode == PYRO_RECORD_PYTHON)
+        st->running_id = define_state_counter (self, time, pid, running, running_text);
+      st->gil_id = define_state_counter (self, time, pid, gil, gil_text);
+      g_hash_table_insert (self->source_threads, GUINT_TO_POINTER (t->tid), st);
+    }
+  if (t->name != NULL && g_strcmp0 (st->name, t->name) != 0)
+    {
+      g_free (st->name);
+      st->name = g_strdup (t->name);
+      write_thread_name (self, time, pid, t->tid, t->name);
+    }
+
+  guint ids[2];
+  SysprofCaptureCounterValue values[2];
+  guint n = 0;
+  if (st->running_id != 0 && st->running != !!t->running)
+    {
+      st->running = !!t->running;
+      ids[n] = st->running_id;
+      values[n++].v64 = st->running;
+    }
+  if (st->holds_gil != !!t->holds_gil)
+    {
+      st->holds_gil = !!t->holds_gil;
+      ids[n] = st->gil_id;
+      values[n++].v64 = st->holds_gil;
+    }
+  if (n > 0)
+    sysprof_capture_writer_set_counters (self->writer, time, -1, (int32_t) pid, ids, values, n);
+}
+
+static void
+emit_python (const PyroStackThread *thread, const PyroStackFrame *frames, guint n_frames,
+             gpointer user_data)
 {
   EmitContext *ctx = user_data;
   PyroRecorder *self = ctx->self;
+  guint32 tid = thread->tid;
   if (n_frames == 0)
     return;
   g_mutex_lock (&self->lock);
+  note_source_thread (self, ctx->time, ctx->pid, thread);
   GArray *addrs = g_array_sized_new (FALSE, FALSE, sizeof (guint64), n_frames);
   for (guint i = 0; i < MIN (n_frames, MAX_FRAMES); i++)
     {
@@ -835,6 +930,20 @@ emit_python (guint32 tid, const PyroStackFrame *frames, guint n_frames, gpointer
   g_mutex_unlock (&self->lock);
 }
 
+/* TRUE when @p runs another program than when last asked. */
+static gboolean
+exe_changed (Process *p)
+{
+  char path[64];
+  struct stat st;
+  g_snprintf (path, sizeof path, "/proc/%u/exe", p->pid);
+  if (stat (path, &st) != 0 || (st.st_dev == p->exe_dev && st.st_ino == p->exe_ino))
+    return FALSE;
+  p->exe_dev = st.st_dev;
+  p->exe_ino = st.st_ino;
+  return TRUE;
+}
+
 static void
 poll_stack_source (PyroRecorder *self)
 {
@@ -844,21 +953,43 @@ poll_stack_source (PyroRecorder *self)
   for (GList *l = list; l != NULL; l = l->next)
     {
       Process *p = l->data;
-      if (p->exited || p->source_refused)
+      if (p->exited || p->source_failed)
         continue;
+      if (p->source_refused)
+        {
+          gint64 now = g_get_monotonic_time ();
+          if (now < p->source_next_try)
+            continue;
+          p->source_next_try = now + SOURCE_RETRY_US;
+          if (exe_changed (p))
+            p->source_retry_until = now + SOURCE_RETRY_WINDOW_US;
+          if (now >= p->source_retry_until)
+            continue;
+        }
       if (!p->source_attached)
         {
           g_autoptr (GError) error = NULL;
-          p->source_attached = TRUE;
           if (!self->source->klass->attach (self->source, p->pid, &error))
             {
-              /* Not a process of this source's kind: leave it to the native sampler. */
-              p->source_attached = FALSE;
+              /* Not (yet) a process of this source's kind: the native
+               * sampler has it meanwhile. */
+              gint64 now = g_get_monotonic_time ();
+              if (!p->source_refused)
+                {
+                  exe_changed (p);
+                  p->source_retry_until = now + SOURCE_RETRY_WINDOW_US;
+                }
               p->source_refused = TRUE;
+              p->source_next_try = now + SOURCE_RETRY_US;
               if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
-                g_printerr ("pyrometer record: %s\n", error->message);
+                {
+                  p->source_failed = TRUE;
+                  g_printerr ("pyrometer record: %s\n", error->message);
+                }
               continue;
             }
+          p->source_attached = TRUE;
+          p->source_refused = FALSE;
         }
       EmitContext ctx = { self, p->pid, now_ns () };
       if (!self->source->klass->sample (self->source, p->pid, emit_python, &ctx))

@@ -30,9 +30,17 @@ typedef struct {
   const char *module;    /* nullable: module or package the function is in */
 } PyroStackFrame;
 
-/* Reports the current stack of thread @tid, leaf first. */
-typedef void (*PyroStackEmitFunc) (guint32 tid, const PyroStackFrame *frames, guint n_frames,
-                                   gpointer user_data);
+typedef struct {
+  guint32 tid;
+  const char *name;     /* nullable: the name the program gave the thread */
+  gboolean running;     /* FALSE when it waited (sleep, I/O, a lock, the GIL) */
+  gboolean holds_gil;
+} PyroStackThread;
+
+/* Reports the current stack of @thread, leaf first.  Threads that are not
+ * running are reported too. */
+typedef void (*PyroStackEmitFunc) (const PyroStackThread *thread, const PyroStackFrame *frames,
+                                   guint n_frames, gpointer user_data);
 
 typedef struct _PyroStackSource PyroStackSource;
 
