@@ -6,6 +6,7 @@
 #include "render/flame-painter.h"
 #include "render/palette.h"
 #include "render/squaremap-layout.h"
+#include "render/squaremap-painter.h"
 
 #include <cairo.h>
 #include <math.h>
@@ -271,6 +272,112 @@ test_palette (void)
   g_assert_cmpfloat (pyro_palette_text_color ((PyroRgb) { 0.1, 0.1, 0.4 }).r, ==, 1);
 }
 
+/* CIE L*a*b* of a linear-light RGB colour (D65 white). */
+static void
+linear_to_lab (const double rgb[3], double lab[3])
+{
+  double x = (0.4124 * rgb[0] + 0.3576 * rgb[1] + 0.1805 * rgb[2]) / 0.95047;
+  double y = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+  double z = (0.0193 * rgb[0] + 0.1192 * rgb[1] + 0.9505 * rgb[2]) / 1.08883;
+  double f[3] = { x, y, z };
+  for (int i = 0; i < 3; i++)
+    f[i] = f[i] > 0.008856 ? cbrt (f[i]) : 7.787 * f[i] + 16.0 / 116;
+  lab[0] = 116 * f[1] - 16;
+  lab[1] = 500 * (f[0] - f[1]);
+  lab[2] = 200 * (f[1] - f[2]);
+}
+
+static double
+srgb_to_linear (double c)
+{
+  return c <= 0.04045 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
+}
+
+/* The smallest CIE76 colour difference between two category colours of
+ * @style, as seen through @vision (a linear-RGB matrix: Viénot, Brettel and
+ * Mollon's simulation of dichromacy, or the identity). */
+static double
+min_category_delta_e (PyroPaletteStyle style, const double vision[3][3])
+{
+  double lab[PYRO_N_CATEGORIES][3];
+  for (int c = 0; c < PYRO_N_CATEGORIES; c++)
+    {
+      PyroRgb rgb = pyro_palette_category_color (c, style);
+      double lin[3] = { srgb_to_linear (rgb.r), srgb_to_linear (rgb.g), srgb_to_linear (rgb.b) };
+      double seen[3];
+      for (int i = 0; i < 3; i++)
+        seen[i] = CLAMP (vision[i][0] * lin[0] + vision[i][1] * lin[1] + vision[i][2] * lin[2], 0, 1);
+      linear_to_lab (seen, lab[c]);
+    }
+  double best = G_MAXDOUBLE;
+  for (int a = 0; a < PYRO_N_CATEGORIES; a++)
+    for (int b = a + 1; b < PYRO_N_CATEGORIES; b++)
+      best = MIN (best, sqrt ((lab[a][0] - lab[b][0]) * (lab[a][0] - lab[b][0])
+                              + (lab[a][1] - lab[b][1]) * (lab[a][1] - lab[b][1])
+                              + (lab[a][2] - lab[b][2]) * (lab[a][2] - lab[b][2])));
+  return best;
+}
+
+static void
+test_palette_colorblind (void)
+{
+  static const double normal[3][3] = { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } };
+  static const double deuteranopia[3][3] = { { 0.29275, 0.70725, 0 }, { 0.29275, 0.70725, 0 },
+                                             { -0.02234, 0.02234, 1 } };
+  static const double protanopia[3][3] = { { 0.11238, 0.88762, 0 }, { 0.11238, 0.88762, 0 },
+                                           { 0.00401, -0.00401, 1 } };
+
+  /* Every pair of kinds stays apart (ΔE ≥ 12, clearly visible) for red–green
+   * colour blindness too, which the default palette does not manage. */
+  g_assert_cmpfloat (min_category_delta_e (PYRO_PALETTE_COLORBLIND, normal), >=, 25);
+  g_assert_cmpfloat (min_category_delta_e (PYRO_PALETTE_COLORBLIND, deuteranopia), >=, 12);
+  g_assert_cmpfloat (min_category_delta_e (PYRO_PALETTE_COLORBLIND, protanopia), >=, 12);
+  g_assert_cmpfloat (min_category_delta_e (PYRO_PALETTE_DEFAULT, deuteranopia), <, 12);
+
+  /* The chosen palette reaches the painted frames of the flame graph and
+   * the squaremap: "d" and "b" change colour. */
+  g_autoptr (PyroProfile) p = fixture_profile_from_folded (shape);
+  g_autoptr (PyroCallTree) t = pyro_call_tree_new (p, NULL, NULL, NULL);
+  g_autoptr (PyroFlameLayout) flame = pyro_flame_layout_new (t, 0, PYRO_FLAME_ORIENTATION_ICICLE, 400, 100, 18);
+  g_autoptr (PyroSquaremapLayout) squares = pyro_squaremap_layout_new (t, 0, 400, 300);
+  g_autoptr (PyroPalette) plain = pyro_palette_new (p, PYRO_PALETTE_DEFAULT);
+  g_autoptr (PyroPalette) safe = pyro_palette_new (p, PYRO_PALETTE_COLORBLIND);
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 400, 300);
+  cairo_t *cr = cairo_create (s);
+  const PyroFlameRect *d = rect_of (flame, NODE (t, p, "d"));
+  const PyroSquareRect *b = pyro_squaremap_layout_find (squares, NODE (t, p, "a", "b"));
+  g_assert_nonnull (b);
+  const char *funcs[] = { "d", "b" };
+  double xs[] = { d->x + d->w - 4, b->x + b->w - 4 }, ys[] = { d->y + 2, b->y + b->h - 4 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (funcs); i++)
+    {
+      PyroRgb before = pyro_palette_func_color (plain, fixture_func (p, funcs[i]));
+      PyroRgb after = pyro_palette_func_color (safe, fixture_func (p, funcs[i]));
+      g_assert_false (same_color (before, after));
+      for (int style = PYRO_PALETTE_DEFAULT; style <= PYRO_PALETTE_COLORBLIND; style += PYRO_PALETTE_COLORBLIND)
+        {
+          cairo_set_source_rgb (cr, 0, 0, 0);
+          cairo_paint (cr);
+          if (i == 0)
+            {
+              g_autoptr (PyroFlamePainter) painter = pyro_flame_painter_new (p);
+              pyro_flame_painter_set_palette_style (painter, style);
+              pyro_flame_painter_paint (painter, cr, flame);
+            }
+          else
+            {
+              g_autoptr (PyroSquaremapPainter) painter = pyro_squaremap_painter_new (p);
+              pyro_squaremap_painter_set_palette_style (painter, style);
+              pyro_squaremap_painter_paint (painter, cr, squares);
+            }
+          g_assert_true (same_color (pixel (s, xs[i], ys[i]), style == PYRO_PALETTE_DEFAULT ? before : after));
+        }
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
 static double
 area (const PyroSquareRect *r)
 {
@@ -481,6 +588,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/flame/search-share", test_search_share);
   g_test_add_func ("/render/flame/painter-search", test_flame_painter_search);
   g_test_add_func ("/render/palette", test_palette);
+  g_test_add_func ("/render/palette/colorblind", test_palette_colorblind);
   g_test_add_func ("/render/squaremap", test_squaremap);
   g_test_add_func ("/render/export/png", test_export_png);
   g_test_add_func ("/render/export/svg-pdf", test_export_svg_pdf);

@@ -2,6 +2,7 @@
 
 #include "document.h"
 #include "formats/reader.h"
+#include "formats/perf-data.h"
 
 struct _PyroDocument
 {
@@ -213,6 +214,7 @@ recompute (PyroDocument *self)
 
 typedef struct {
   char *path;
+  char *event;                 /* nullable: the perf.data event that weighs */
   gint *progress_permyriad;
   PyroProfile *profile;
   Derived *derived;
@@ -222,6 +224,7 @@ static void
 load_job_free (LoadJob *job)
 {
   g_free (job->path);
+  g_free (job->event);
   g_clear_pointer (&job->profile, pyro_profile_unref);
   g_clear_pointer (&job->derived, derived_free);
   g_free (job);
@@ -240,7 +243,10 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   LoadJob *job = task_data;
   GError *error = NULL;
 
-  job->profile = pyro_format_load_file (job->path, load_progress, job, cancellable, &error);
+  if (job->event != NULL)
+    job->profile = pyro_perf_data_load (job->path, job->event, load_progress, job, cancellable, &error);
+  else
+    job->profile = pyro_format_load_file (job->path, load_progress, job, cancellable, &error);
   if (job->profile == NULL)
     {
       g_task_return_error (task, error);
@@ -298,12 +304,9 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_signal_emit (self, signals[TREES_CHANGED], 0);
 }
 
-void
-pyro_document_load (PyroDocument *self, GFile *file)
+static void
+start_load (PyroDocument *self, GFile *file, const char *event)
 {
-  g_return_if_fail (PYRO_IS_DOCUMENT (self));
-  g_return_if_fail (G_IS_FILE (file));
-
   pyro_document_cancel (self);
   g_clear_pointer (&self->profile, pyro_profile_unref);
   clear_derived (self);
@@ -330,6 +333,7 @@ pyro_document_load (PyroDocument *self, GFile *file)
   g_autofree char *path = g_file_get_path (file);
   LoadJob *job = g_new0 (LoadJob, 1);
   job->progress_permyriad = &self->progress_permyriad;
+  job->event = g_strdup (event);
   if (path != NULL)
     job->path = g_steal_pointer (&path);
   else
@@ -348,6 +352,23 @@ pyro_document_load (PyroDocument *self, GFile *file)
   self->progress_source = g_timeout_add (50, progress_tick, self);
   set_state (self, PYRO_DOCUMENT_LOADING);
   g_task_run_in_thread (task, load_thread);
+}
+
+void
+pyro_document_load (PyroDocument *self, GFile *file)
+{
+  g_return_if_fail (PYRO_IS_DOCUMENT (self));
+  g_return_if_fail (G_IS_FILE (file));
+  start_load (self, file, NULL);
+}
+
+void
+pyro_document_load_event (PyroDocument *self, GFile *file, const char *event)
+{
+  g_return_if_fail (PYRO_IS_DOCUMENT (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (event != NULL);
+  start_load (self, file, event);
 }
 
 void

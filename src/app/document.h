@@ -26,6 +26,9 @@ PyroDocument     *pyro_document_new (void);
 /* Loads @file in a worker thread; the state goes LOADING, then READY or FAILED
  * (or back to EMPTY when cancelled). */
 void              pyro_document_load (PyroDocument *self, GFile *file);
+/* Loads the perf.data @file with @event weighing every view (see
+ * pyro_perf_data_load()), as pyro_document_load() does. */
+void              pyro_document_load_event (PyroDocument *self, GFile *file, const char *event);
 void              pyro_document_cancel (PyroDocument *self);
 
 PyroDocumentState pyro_document_get_state (PyroDocument *self);

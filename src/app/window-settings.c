@@ -8,7 +8,11 @@ PyroPaletteStyle
 pyro_window_settings_flame_palette (GSettings *settings)
 {
   g_autofree char *palette = g_settings_get_string (settings, "palette");
-  return g_str_equal (palette, "high-contrast") ? PYRO_PALETTE_HIGH_CONTRAST : PYRO_PALETTE_DEFAULT;
+  if (g_str_equal (palette, "high-contrast"))
+    return PYRO_PALETTE_HIGH_CONTRAST;
+  if (g_str_equal (palette, "colour-blind"))
+    return PYRO_PALETTE_COLORBLIND;
+  return PYRO_PALETTE_DEFAULT;
 }
 
 gboolean
@@ -27,6 +31,7 @@ apply_palette (PyroWindow *window, GSettings *settings)
       PyroPaletteStyle style = pyro_window_settings_flame_palette (settings);
       pyro_flame_view_set_palette_style (pyro_window_get_flame_view (window), style);
       pyro_flame_view_set_palette_style (pyro_window_get_icicle_view (window), style);
+      pyro_squaremap_view_set_palette_style (pyro_window_get_squaremap_view (window), style);
     }
   GObject *callgraph = gtk_widget_get_template_child (GTK_WIDGET (window), PYRO_TYPE_WINDOW,
                                                       "callgraph_view");

@@ -1,6 +1,6 @@
 /* window-settings.h — keeps a window in step with the preferences that
- * change how its views look: the "palette" (flame graph, icicle chart and
- * call graph colours) and the presentation text scale. */
+ * change how its views look: the "palette" (flame graph, icicle chart,
+ * squaremap and call graph colours) and the presentation text scale. */
 #pragma once
 
 #include "window.h"
@@ -11,8 +11,9 @@ G_BEGIN_DECLS
  * their changes until it is destroyed. */
 void             pyro_window_settings_attach (PyroWindow *window, GSettings *settings);
 
-/* The flame palette the "palette" setting asks for outside presentation
- * mode (presentation always uses high contrast). */
+/* The palette of the flame graph, icicle chart and squaremap that the
+ * "palette" setting asks for outside presentation mode (presentation always
+ * uses high contrast). */
 PyroPaletteStyle pyro_window_settings_flame_palette (GSettings *settings);
 /* Whether the "palette" setting asks for the colour-blind safe scale. */
 gboolean         pyro_window_settings_colorblind (GSettings *settings);

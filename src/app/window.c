@@ -7,7 +7,9 @@
 #include "window-settings.h"
 #include "compare-bar.h"
 #include "demos.h"
+#include "event-chooser.h"
 #include "export-dialog.h"
+#include "missing-banner.h"
 #include "presentation.h"
 #include "tour-bar.h"
 #include "source-view.h"
@@ -673,6 +675,8 @@ pyro_window_class_init (PyroWindowClass *klass)
   g_type_ensure (PYRO_TYPE_TIMELINE_VIEW);
   g_type_ensure (PYRO_TYPE_TOUR_BAR);
   g_type_ensure (PYRO_TYPE_COMPARE_BAR);
+  g_type_ensure (PYRO_TYPE_EVENT_CHOOSER);
+  g_type_ensure (PYRO_TYPE_MISSING_BANNER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pyrometer/Pyrometer/window.ui");
@@ -694,6 +698,8 @@ pyro_window_class_init (PyroWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, icicle_view);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, squaremap_view);
   gtk_widget_class_bind_template_child_full (widget_class, "callgraph_view", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "event_chooser", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "missing_banner", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, function_view);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, source_view);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, timeline_view);
@@ -738,6 +744,10 @@ pyro_window_init (PyroWindow *self)
   pyro_function_view_set_document (self->function_view, self->document);
   pyro_source_view_set_document (self->source_view, self->document);
   pyro_timeline_view_set_document (self->timeline_view, self->document);
+  pyro_event_chooser_set_document (PYRO_EVENT_CHOOSER (gtk_widget_get_template_child (GTK_WIDGET (self), PYRO_TYPE_WINDOW, "event_chooser")),
+                                   self->document);
+  pyro_missing_banner_set_document (PYRO_MISSING_BANNER (gtk_widget_get_template_child (GTK_WIDGET (self), PYRO_TYPE_WINDOW, "missing_banner")),
+                                    self->document);
 
   g_signal_connect (self->flame_view, "notify::zoom", G_CALLBACK (flame_zoom_changed), self->flame_crumbs);
   g_signal_connect (self->icicle_view, "notify::zoom", G_CALLBACK (flame_zoom_changed), self->icicle_crumbs);

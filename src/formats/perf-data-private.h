@@ -41,6 +41,9 @@ enum {
   PERF_FEAT_EVENT_DESC = 12,
 };
 
+/* Unit of the timeline counters of the events that do not weigh the views. */
+#define PERF_EVENT_COUNTER_UNIT "count"
+
 #define PERF_FILE_HEADER_SIZE 104
 #define PERF_PIPE_HEADER_SIZE 16
 

@@ -229,7 +229,7 @@ on_sample (const Record *rec, GError **error)
        * timeline: their running total over time. */
       r->other_event_samples++;
       if (event->counter == NULL)
-        event->counter = pyro_profile_add_counter (r->profile, event->name, "count");
+        event->counter = pyro_profile_add_counter (r->profile, event->name, PERF_EVENT_COUNTER_UNIT);
       event->running_total += (event->attr.sample_type & PERF_SAMPLE_PERIOD) ? (double) s.period : 1.0;
       pyro_counter_append (event->counter, (gint64) s.time, event->running_total);
       return TRUE;

@@ -203,6 +203,33 @@ pyro_perf_data_load (const char *path, const char *event, PyroProgressFunc progr
   return profile;
 }
 
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
+}
+
+char **
+pyro_perf_data_events (const PyroProfile *profile)
+{
+  g_return_val_if_fail (profile != NULL, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  if (g_strcmp0 (profile->meta.format, "perf") == 0 && profile->meta.event != NULL)
+    {
+      g_ptr_array_add (names, g_strdup (profile->meta.event));
+      /* The events that do not weigh are the counters on_sample() adds. */
+      for (guint i = 0; i < profile->counters->len; i++)
+        {
+          const PyroCounter *c = g_ptr_array_index (profile->counters, i);
+          if (g_str_equal (pyro_profile_str (profile, c->unit), PERF_EVENT_COUNTER_UNIT))
+            g_ptr_array_add (names, g_strdup (pyro_profile_str (profile, c->name)));
+        }
+      g_ptr_array_sort (names, compare_names);
+    }
+  g_ptr_array_add (names, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+}
+
 const PyroFormatReader pyro_perf_data_reader = {
   .id = "perf",
   .name = "perf.data (perf record)",

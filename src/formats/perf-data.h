@@ -14,4 +14,9 @@ PyroProfile *pyro_perf_data_load (const char *path, const char *event, PyroProgr
                                   gpointer progress_data, GCancellable *cancellable,
                                   GError **error);
 
+/* The events of a perf.data profile that can weigh its views, sorted by
+ * name: the one that does and those kept as timeline counters.  Empty for
+ * other profiles.  Free with g_strfreev(). */
+char **pyro_perf_data_events (const PyroProfile *profile);
+
 G_END_DECLS

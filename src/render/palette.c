@@ -108,6 +108,30 @@ static const Hsl base_high_contrast[PYRO_N_CATEGORIES] = {
   [PYRO_CATEGORY_OTHER] = { 285, 1.0, 0.45 },
 };
 
+/* Okabe & Ito's colour-blind safe set: orange, yellow, reddish purple, sky
+ * blue, bluish green, and grey; told apart by hue and by lightness alike, so
+ * deuteranopia and protanopia keep every pair distinct. */
+static const Hsl base_colorblind[PYRO_N_CATEGORIES] = {
+  [PYRO_CATEGORY_PYTHON_USER] = { 41, 1.0, 0.45 },
+  [PYRO_CATEGORY_PYTHON_STDLIB] = { 56, 0.85, 0.60 },
+  [PYRO_CATEGORY_PYTHON_PACKAGE] = { 327, 0.45, 0.64 },
+  [PYRO_CATEGORY_NATIVE] = { 202, 0.77, 0.63 },
+  [PYRO_CATEGORY_KERNEL] = { 164, 1.0, 0.31 },
+  [PYRO_CATEGORY_OTHER] = { 0, 0.0, 0.75 },
+};
+
+static const Hsl *
+base_of (PyroPaletteStyle style)
+{
+  switch (style)
+    {
+    case PYRO_PALETTE_HIGH_CONTRAST: return base_high_contrast;
+    case PYRO_PALETTE_COLORBLIND: return base_colorblind;
+    case PYRO_PALETTE_DEFAULT:
+    default: return base_default;
+    }
+}
+
 static double
 hue_to_channel (double p, double q, double t)
 {
@@ -151,12 +175,17 @@ static PyroRgb
 func_color (const PyroProfile *profile, guint32 func, PyroPaletteStyle style)
 {
   PyroCategory category = pyro_func_category (profile, func);
-  Hsl c = style == PYRO_PALETTE_HIGH_CONTRAST ? base_high_contrast[category] : base_default[category];
+  Hsl c = base_of (style)[category];
   guint32 h = name_hash (pyro_profile_func_name (profile, func));
   /* Two independent jitters in -1 … 1 from different bits of the hash. */
   double j1 = (double) (h & 0xffff) / 0xffff * 2 - 1;
   double j2 = (double) (h >> 16) / 0xffff * 2 - 1;
-  if (style == PYRO_PALETTE_HIGH_CONTRAST)
+  if (style == PYRO_PALETTE_COLORBLIND)
+    {
+      /* Lightness only: a hue shift would walk toward the neighbours' hues. */
+      c.lightness += j2 * 0.04;
+    }
+  else if (style == PYRO_PALETTE_HIGH_CONTRAST)
     {
       /* Small enough that no category's text flips between black and white. */
       c.hue += j1 * 6;
@@ -214,8 +243,7 @@ pyro_palette_category_color (PyroCategory category, PyroPaletteStyle style)
 {
   if ((guint) category >= PYRO_N_CATEGORIES)
     category = PYRO_CATEGORY_OTHER;
-  return hsl_to_rgb (style == PYRO_PALETTE_HIGH_CONTRAST ? base_high_contrast[category]
-                                                         : base_default[category]);
+  return hsl_to_rgb (base_of (style)[category]);
 }
 
 PyroRgb

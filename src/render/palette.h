@@ -25,6 +25,8 @@ typedef enum {
 typedef enum {
   PYRO_PALETTE_DEFAULT,
   PYRO_PALETTE_HIGH_CONTRAST,
+  /* Okabe–Ito hues that stay apart for red–green colour blindness. */
+  PYRO_PALETTE_COLORBLIND,
 } PyroPaletteStyle;
 
 /* Components in 0 … 1, ready for cairo_set_source_rgb(). */
