@@ -1,7 +1,7 @@
 /* test-process-list.c — the Attach dialog's process list: it finds the
  * test's own children with their owner and command line, marks a Python
- * interpreter, measures CPU use between refreshes, and lists the user's own
- * processes first. */
+ * interpreter, measures CPU use between refreshes, updates its items in
+ * place, and lists the user's own processes first. */
 #include <gio/gio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +108,8 @@ test_children (void)
 
   g_usleep (G_USEC_PER_SEC / 2);
   refresh_and_wait (list);
+  /* updated in place, so that views keep their rows */
+  g_assert_true (pyro_process_list_find (list, sleeper_pid) == s);
   s = pyro_process_list_find (list, sleeper_pid);
   PyroProcess *b = pyro_process_list_find (list, busy_pid);
   g_assert_nonnull (s);
@@ -119,15 +121,20 @@ test_children (void)
   g_assert_cmpfloat (pyro_process_get_cpu (b), >, 5);
   g_assert_true (pyro_process_get_python (pyro_process_list_find (list, python_pid)));
 
-  /* own processes first */
+  /* own processes first, the newest first */
   gboolean seen_other = FALSE;
+  guint32 previous_own = G_MAXUINT32;
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
     {
       g_autoptr (PyroProcess) item = g_list_model_get_item (G_LIST_MODEL (list), i);
       if (!pyro_process_get_own (item))
         seen_other = TRUE;
       else
-        g_assert_false (seen_other);
+        {
+          g_assert_false (seen_other);
+          g_assert_cmpuint (pyro_process_get_pid (item), <, previous_own);
+          previous_own = pyro_process_get_pid (item);
+        }
     }
 
   /* gone after exit */

@@ -24,6 +24,28 @@ struct _PyroProcess
 
 G_DEFINE_FINAL_TYPE (PyroProcess, pyro_process, G_TYPE_OBJECT)
 
+enum {
+  PROCESS_PROP_0,
+  PROCESS_PROP_CPU,
+  PROCESS_N_PROPS
+};
+
+static GParamSpec *process_properties[PROCESS_N_PROPS];
+
+static void
+pyro_process_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  PyroProcess *self = PYRO_PROCESS (object);
+  switch (prop_id)
+    {
+    case PROCESS_PROP_CPU:
+      g_value_set_double (value, self->cpu);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 pyro_process_finalize (GObject *object)
 {
@@ -36,7 +58,13 @@ pyro_process_finalize (GObject *object)
 static void
 pyro_process_class_init (PyroProcessClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = pyro_process_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->finalize = pyro_process_finalize;
+  object_class->get_property = pyro_process_get_property;
+  process_properties[PROCESS_PROP_CPU] =
+    g_param_spec_double ("cpu", NULL, NULL, -1, G_MAXDOUBLE, -1,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, PROCESS_N_PROPS, process_properties);
 }
 
 static void
@@ -270,15 +298,29 @@ compare_processes (gconstpointer a, gconstpointer b)
   const PyroProcess *q = *(PyroProcess *const *) b;
   if (p->own != q->own)
     return p->own ? -1 : 1;
-  /* Whole percents, so that the order does not shuffle on noise. */
-  int cp = (int) MAX (p->cpu, 0), cq = (int) MAX (q->cpu, 0);
-  if (cp != cq)
-    return cq - cp;
-  return p->pid < q->pid ? -1 : p->pid > q->pid;
+  return p->pid > q->pid ? -1 : p->pid < q->pid;
 }
 
 static void refresh_start (PyroProcessList *self);
 
+static guint
+sorted_position (PyroProcessList *self, PyroProcess *p)
+{
+  guint lo = 0, hi = self->items->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (compare_processes (&g_ptr_array_index (self->items, mid), &p) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* The items are updated in place (gone ones removed, new ones inserted at
+ * their place), so that a list view keeps its scroll position and
+ * selection across refreshes. */
 static void
 refresh_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -292,15 +334,44 @@ refresh_done (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  double seconds = self->time > 0 ? (job->time - self->time) / 1e6 : 0;
-  double ticks_per_second = (double) sysconf (_SC_CLK_TCK);
-  guint32 own_uid = (guint32) getuid ();
-  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
-  GHashTable *by_pid = g_hash_table_new (NULL, NULL);
+  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
   for (guint i = 0; i < job->snapshots->len; i++)
     {
       Snapshot *s = g_ptr_array_index (job->snapshots, i);
-      PyroProcess *p = g_object_new (PYRO_TYPE_PROCESS, NULL);
+      g_hash_table_insert (seen, GUINT_TO_POINTER (s->pid), s);
+    }
+  for (guint i = self->items->len; i-- > 0;)
+    {
+      PyroProcess *p = g_ptr_array_index (self->items, i);
+      Snapshot *s = g_hash_table_lookup (seen, GUINT_TO_POINTER (p->pid));
+      if (s != NULL && s->start_ticks == p->start_ticks)
+        continue;
+      g_hash_table_remove (self->by_pid, GUINT_TO_POINTER (p->pid));
+      g_ptr_array_remove_index (self->items, i);
+      g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 0);
+    }
+
+  double seconds = self->time > 0 ? (job->time - self->time) / 1e6 : 0;
+  double ticks_per_second = (double) sysconf (_SC_CLK_TCK);
+  guint32 own_uid = (guint32) getuid ();
+  for (guint i = 0; i < job->snapshots->len; i++)
+    {
+      Snapshot *s = g_ptr_array_index (job->snapshots, i);
+      PyroProcess *p = g_hash_table_lookup (self->by_pid, GUINT_TO_POINTER (s->pid));
+      if (p != NULL)
+        {
+          double cpu = seconds > 0 && s->cpu_ticks >= p->cpu_ticks
+                         ? 100.0 * (s->cpu_ticks - p->cpu_ticks) / ticks_per_second / seconds
+                         : -1;
+          p->cpu_ticks = s->cpu_ticks;
+          if (cpu != p->cpu)
+            {
+              p->cpu = cpu;
+              g_object_notify_by_pspec (G_OBJECT (p), process_properties[PROCESS_PROP_CPU]);
+            }
+          continue;
+        }
+      p = g_object_new (PYRO_TYPE_PROCESS, NULL);
       p->pid = s->pid;
       p->uid = s->uid;
       p->start_ticks = s->start_ticks;
@@ -309,23 +380,13 @@ refresh_done (GObject *source, GAsyncResult *result, gpointer user_data)
       p->command = g_steal_pointer (&s->command);
       p->python = s->python;
       p->own = s->uid == own_uid;
-      PyroProcess *before = g_hash_table_lookup (self->by_pid, GUINT_TO_POINTER (s->pid));
-      if (before != NULL && before->start_ticks == p->start_ticks && seconds > 0
-          && p->cpu_ticks >= before->cpu_ticks)
-        p->cpu = 100.0 * (p->cpu_ticks - before->cpu_ticks) / ticks_per_second / seconds;
-      g_ptr_array_add (items, p);
-      g_hash_table_insert (by_pid, GUINT_TO_POINTER (p->pid), p);
+      guint position = sorted_position (self, p);
+      g_ptr_array_insert (self->items, (gint) position, p);
+      g_hash_table_insert (self->by_pid, GUINT_TO_POINTER (p->pid), p);
+      g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
     }
-  g_ptr_array_sort (items, compare_processes);
-
-  guint removed = self->items->len;
-  g_hash_table_unref (self->by_pid);
-  g_ptr_array_unref (self->items);
-  self->items = items;
-  self->by_pid = by_pid;
   self->time = job->time;
   self->generation++;
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, items->len);
   g_signal_emit (self, signals[REFRESHED], 0);
 
   if (self->again)

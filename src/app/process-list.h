@@ -1,8 +1,10 @@
 /* process-list.h — the running processes one may attach to, as a GListModel
  * of PyroProcess items: PID, owner, command line, CPU use measured between
  * the last two refreshes, and whether the process runs a Python interpreter.
- * The user's own processes come first, then the busiest.  A refresh reads
- * /proc in a worker thread and replaces the items in one "items-changed". */
+ * The user's own processes come first, the newest first.  A refresh reads
+ * /proc in a worker thread, then removes the processes that ended, inserts
+ * the new ones and updates the CPU use of the others in place ("notify::cpu"),
+ * so that a list view keeps its scroll position and selection. */
 #pragma once
 
 #include <gio/gio.h>
