@@ -30,6 +30,7 @@ struct _PyroDocument
   gboolean busy;
 
   guint32 selected_func;
+  guint reload_serial;         /* the newest pyro_document_reload_async() */
 };
 
 G_DEFINE_FINAL_TYPE (PyroDocument, pyro_document, G_TYPE_OBJECT)
@@ -50,6 +51,7 @@ enum {
 
 enum {
   TREES_CHANGED,
+  PROFILE_REPLACED,
   N_SIGNALS
 };
 
@@ -377,6 +379,184 @@ pyro_document_cancel (PyroDocument *self)
   g_return_if_fail (PYRO_IS_DOCUMENT (self));
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
+}
+
+/* Reloading a file that grows */
+
+typedef struct {
+  GFile *file;
+  GFile *shown;                /* the document's file when asked */
+  char *path;
+  PyroSelection *selection;    /* the selection to derive with */
+  gboolean keep_selection;
+  guint serial;
+  guint generation;            /* derive_generation when asked */
+  PyroProfile *profile;
+  Derived *derived;
+} ReloadJob;
+
+static void
+reload_job_free (ReloadJob *job)
+{
+  g_clear_object (&job->file);
+  g_clear_object (&job->shown);
+  g_free (job->path);
+  g_clear_pointer (&job->selection, pyro_selection_free);
+  g_clear_pointer (&job->profile, pyro_profile_unref);
+  g_clear_pointer (&job->derived, derived_free);
+  g_free (job);
+}
+
+static gboolean
+selection_fits (const PyroSelection *selection, PyroProfile *profile)
+{
+  for (guint i = 0; i < selection->transforms->len; i++)
+    if (g_array_index (selection->transforms, PyroTransform, i).func >= pyro_profile_n_funcs (profile))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+reload_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ReloadJob *job = task_data;
+  GError *error = NULL;
+
+  job->profile = pyro_format_load_file (job->path, NULL, NULL, cancellable, &error);
+  if (job->profile == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Functions are numbered in the order the file names them, so a grown
+   * file keeps the numbers of the part already read; a selection naming a
+   * function the file no longer has starts afresh. */
+  if (!job->keep_selection || !selection_fits (job->selection, job->profile))
+    {
+      job->keep_selection = FALSE;
+      pyro_selection_free (job->selection);
+      job->selection = pyro_selection_new ();
+    }
+  job->derived = derive (job->profile, job->selection, cancellable, &error);
+  if (job->derived == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+reload_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PyroDocument *self = PYRO_DOCUMENT (source);
+  GTask *outer = user_data;
+  ReloadJob *job = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (outer, error);
+      g_object_unref (outer);
+      return;
+    }
+  /* Another load or a newer reload took over meanwhile. */
+  if (job->serial != self->reload_serial || self->load_cancellable != NULL || self->file != job->shown)
+    {
+      g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("%s: another file was opened while it was read"), job->path);
+      g_object_unref (outer);
+      return;
+    }
+
+  gboolean was_ready = self->state == PYRO_DOCUMENT_READY;
+  gboolean selection_changed = job->generation != self->derive_generation;
+  if (!job->keep_selection)
+    {
+      g_ptr_array_set_size (self->history, 0);
+      pyro_selection_free (self->selection);
+      self->selection = g_steal_pointer (&job->selection);
+      selection_changed = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INVERTED]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY_GROWTH]);
+    }
+  if (self->file != job->file)
+    {
+      g_set_object (&self->file, job->file);
+      g_free (self->display_name);
+      self->display_name = g_file_get_basename (job->file);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
+    }
+  g_clear_pointer (&self->error_message, g_free);
+
+  /* Trees derived from the previous profile must not land on this one. */
+  self->derive_generation++;
+  if (self->derive_cancellable != NULL)
+    g_cancellable_cancel (self->derive_cancellable);
+  g_clear_object (&self->derive_cancellable);
+  set_busy (self, FALSE);
+
+  g_clear_pointer (&self->profile, pyro_profile_unref);
+  self->profile = g_steal_pointer (&job->profile);
+  install_derived (self, g_steal_pointer (&job->derived));
+  if (self->selected_func != PYRO_NONE && self->selected_func >= pyro_profile_n_funcs (self->profile))
+    {
+      self->selected_func = PYRO_NONE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_FUNC]);
+    }
+  set_state (self, PYRO_DOCUMENT_READY);
+  if (was_ready)
+    g_signal_emit (self, signals[PROFILE_REPLACED], 0);
+  g_signal_emit (self, signals[TREES_CHANGED], 0);
+  /* The selection changed while the file was read: derive again. */
+  if (selection_changed)
+    recompute (self);
+  g_task_return_boolean (outer, TRUE);
+  g_object_unref (outer);
+}
+
+void
+pyro_document_reload_async (PyroDocument *self, GFile *file, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (PYRO_IS_DOCUMENT (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  GTask *outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, pyro_document_reload_async);
+  g_autofree char *path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+      g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("%s: only local files can be opened"), uri);
+      g_object_unref (outer);
+      return;
+    }
+
+  ReloadJob *job = g_new0 (ReloadJob, 1);
+  job->file = g_object_ref (file);
+  job->shown = self->file != NULL ? g_object_ref (self->file) : NULL;
+  job->path = g_steal_pointer (&path);
+  job->keep_selection = self->state == PYRO_DOCUMENT_READY && self->file != NULL
+                        && g_file_equal (self->file, file);
+  job->selection = job->keep_selection ? pyro_selection_copy (self->selection) : pyro_selection_new ();
+  job->serial = ++self->reload_serial;
+  job->generation = self->derive_generation;
+
+  g_autoptr (GTask) task = g_task_new (self, cancellable, reload_done, outer);
+  g_task_set_source_tag (task, reload_thread);
+  g_task_set_task_data (task, job, (GDestroyNotify) reload_job_free);
+  g_task_run_in_thread (task, reload_thread);
+}
+
+gboolean
+pyro_document_reload_finish (PyroDocument *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Selection */
@@ -732,6 +912,9 @@ pyro_document_class_init (PyroDocumentClass *klass)
 
   signals[TREES_CHANGED] =
     g_signal_new ("trees-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[PROFILE_REPLACED] =
+    g_signal_new ("profile-replaced", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 

@@ -30,6 +30,18 @@ void              pyro_document_load (PyroDocument *self, GFile *file);
  * pyro_perf_data_load()), as pyro_document_load() does. */
 void              pyro_document_load_event (PyroDocument *self, GFile *file, const char *event);
 void              pyro_document_cancel (PyroDocument *self);
+/* Reads @file again in a worker thread and swaps the new profile and its
+ * trees in together, without passing through LOADING: for a file that grows
+ * while it is shown (a live recording).  When @file is the file already
+ * shown (READY), the selection, its undo history and the selected function
+ * are kept, and "profile-replaced" is emitted before "trees-changed"; else
+ * they start afresh and the state becomes READY.  Fails with
+ * G_IO_ERROR_CANCELLED when another load or a newer reload took over. */
+void              pyro_document_reload_async (PyroDocument *self, GFile *file,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+gboolean          pyro_document_reload_finish (PyroDocument *self, GAsyncResult *result,
+                                               GError **error);
 
 PyroDocumentState pyro_document_get_state (PyroDocument *self);
 GFile            *pyro_document_get_file (PyroDocument *self);

@@ -7,6 +7,8 @@
 #include "window-settings.h"
 #include "compare-bar.h"
 #include "demos.h"
+#include "record-actions.h"
+#include "record-bar.h"
 #include "event-chooser.h"
 #include "export-dialog.h"
 #include "missing-banner.h"
@@ -294,6 +296,18 @@ busy_changed (PyroWindow *self)
   gtk_spinner_set_spinning (self->busy_spinner, pyro_document_get_busy (self->document));
 }
 
+/* A live recording swapped a grown capture in: the legend, the summary and
+ * the timeline read the profile itself. */
+static void
+profile_replaced (PyroWindow *self)
+{
+  fill_legend (self, pyro_document_get_profile (self->document));
+  update_summary (self);
+  /* The timeline builds its series when it is given a document. */
+  pyro_timeline_view_set_document (self->timeline_view, NULL);
+  pyro_timeline_view_set_document (self->timeline_view, self->document);
+}
+
 /* Breadcrumbs follow each view's zoom */
 
 static void
@@ -573,6 +587,15 @@ pyro_window_get_error_text (PyroWindow *self, const char **title, const char **d
     *description = adw_status_page_get_description (self->error_page);
 }
 
+void
+pyro_window_show_error (PyroWindow *self, const char *title, const char *description)
+{
+  g_return_if_fail (PYRO_IS_WINDOW (self));
+  adw_status_page_set_title (self->error_page, title);
+  adw_status_page_set_description (self->error_page, description);
+  gtk_stack_set_visible_child_name (self->main_stack, "error");
+}
+
 /* Window size */
 
 static void
@@ -675,6 +698,7 @@ pyro_window_class_init (PyroWindowClass *klass)
   g_type_ensure (PYRO_TYPE_TIMELINE_VIEW);
   g_type_ensure (PYRO_TYPE_TOUR_BAR);
   g_type_ensure (PYRO_TYPE_COMPARE_BAR);
+  g_type_ensure (PYRO_TYPE_RECORD_BAR);
   g_type_ensure (PYRO_TYPE_EVENT_CHOOSER);
   g_type_ensure (PYRO_TYPE_MISSING_BANNER);
 
@@ -698,6 +722,7 @@ pyro_window_class_init (PyroWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, icicle_view);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, squaremap_view);
   gtk_widget_class_bind_template_child_full (widget_class, "callgraph_view", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "record_bar", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "event_chooser", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "missing_banner", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, function_view);
@@ -733,6 +758,7 @@ pyro_window_init (PyroWindow *self)
   g_signal_connect_swapped (self->document, "notify::can-undo", G_CALLBACK (update_actions), self);
   g_signal_connect_swapped (self->document, "notify::busy", G_CALLBACK (busy_changed), self);
   g_signal_connect_swapped (self->document, "trees-changed", G_CALLBACK (trees_changed), self);
+  g_signal_connect_swapped (self->document, "profile-replaced", G_CALLBACK (profile_replaced), self);
 
   pyro_flame_view_set_orientation (self->flame_view, PYRO_FLAME_ORIENTATION_FLAME);
   pyro_flame_view_set_orientation (self->icicle_view, PYRO_FLAME_ORIENTATION_ICICLE);
@@ -784,6 +810,8 @@ pyro_window_init (PyroWindow *self)
   pyro_presentation_attach (self, GTK_WIDGET (self->header_bar), self->tour_bar);
   pyro_export_dialog_attach (self);
   pyro_demos_attach (self, self->demos_submenu);
+  pyro_record_actions_attach (self, self->header_bar,
+                              PYRO_RECORD_BAR (gtk_widget_get_template_child (GTK_WIDGET (self), PYRO_TYPE_WINDOW, "record_bar")));
 
   set_title (self);
   update_actions (self);

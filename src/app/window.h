@@ -43,5 +43,8 @@ PyroCompareBar    *pyro_window_get_compare_bar (PyroWindow *self);
 /* Title and description of the error page. */
 void               pyro_window_get_error_text (PyroWindow *self, const char **title,
                                                const char **description);
+/* Shows the error page with @title and @description (a failed recording). */
+void               pyro_window_show_error (PyroWindow *self, const char *title,
+                                           const char *description);
 
 G_END_DECLS
