@@ -124,7 +124,7 @@ update_summary (PyroWindow *self)
     return;
   const PyroFormatReader *reader = pyro_format_reader_by_id (profile->meta.format);
   g_autofree char *total = pyro_format_weight (profile->meta.unit, pyro_profile_total_weight (profile));
-  GString *details = g_string_new (reader != NULL ? reader->name : profile->meta.format);
+  GString *details = g_string_new (reader != NULL ? _(reader->name) : profile->meta.format);
   g_string_append_printf (details, " · %s", total);
   if (profile->meta.sample_rate > 0)
     g_string_append_printf (details, " · %.0f Hz", profile->meta.sample_rate);

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <glib/gi18n.h>
+#include <inttypes.h>
 
 typedef enum {
   AUSTIN_WALL,
@@ -184,8 +186,8 @@ parse_sample (AustinReader *r, const char *line, gsize len, gsize offset, guint6
       || !parse_uint (line + 1, (gsize) (semi - line - 1), &pid) || semi[1] != 'T')
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, r->ctx, offset,
-                             "line %" G_GUINT64_FORMAT ": expected 'P<pid>;T<iid>:<tid>;"
-                             "<file>:<function>:<line>;... METRIC'", line_no);
+                             _("line %" PRIu64 ": expected 'P<pid>;T<iid>:<tid>;"
+                               "<file>:<function>:<line>;... METRIC'"), line_no);
       return FALSE;
     }
   if (thread_end == NULL || thread_end > space)
@@ -197,11 +199,11 @@ parse_sample (AustinReader *r, const char *line, gsize len, gsize offset, guint6
       g_autofree char *shown = g_utf8_make_valid (space + 1, MIN (line + len - space - 1, 40));
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, r->ctx,
                              offset + (gsize) (space + 1 - line),
-                             "line %" G_GUINT64_FORMAT ": expected the sample's %s after the "
-                             "last space, found '%s'", line_no,
+                             _("line %" PRIu64 ": expected the sample's %s after the "
+                               "last space, found '%s'"), line_no,
                              r->mode == AUSTIN_FULL ? "'time,idle,memory'"
-                             : r->mode == AUSTIN_MEMORY ? "memory delta in bytes"
-                             : "time in microseconds", shown);
+                             : r->mode == AUSTIN_MEMORY ? _("memory delta in bytes")
+                             : _("time in microseconds"), shown);
       return FALSE;
     }
 
@@ -223,8 +225,8 @@ parse_sample (AustinReader *r, const char *line, gsize len, gsize offset, guint6
         {
           pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, r->ctx,
                                  offset + (gsize) (start - line),
-                                 "line %" G_GUINT64_FORMAT ": expected a frame "
-                                 "'<file>:<function>:<line>'", line_no);
+                                 _("line %" PRIu64 ": expected a frame "
+                                   "'<file>:<function>:<line>'"), line_no);
           return FALSE;
         }
       if (end > start)
@@ -255,7 +257,7 @@ austin_load (const PyroLoadContext *ctx, GError **error)
   if (nul != NULL)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, ctx, (gsize) (nul - data),
-                             "expected Austin text, found a NUL byte");
+                             _("expected Austin text, found a NUL byte"));
       ok = FALSE;
     }
   while (ok && pos < ctx->length)
@@ -282,7 +284,7 @@ austin_load (const PyroLoadContext *ctx, GError **error)
   if (ok && pyro_profile_n_samples (r.profile) == 0)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_EMPTY, ctx, ctx->length,
-                             "expected at least one 'P<pid>;T<iid>:<tid>;... METRIC' sample line, found none");
+                             _("expected at least one 'P<pid>;T<iid>:<tid>;... METRIC' sample line, found none"));
       ok = FALSE;
     }
   if (!ok)
@@ -331,7 +333,7 @@ austin_sniff (const guint8 *data, gsize length, const char *basename)
 
 const PyroFormatReader pyro_austin_reader = {
   .id = "austin",
-  .name = "Austin",
+  .name = N_("Austin"),
   .extensions = austin_extensions,
   .mime_type = "text/x-austin",
   .sniff = austin_sniff,

@@ -2,6 +2,7 @@
 #include "json-input.h"
 
 #include <string.h>
+#include <glib/gi18n.h>
 
 /* One begin or end, after `X` events are split in two. */
 typedef struct {
@@ -137,7 +138,7 @@ read_event (ChromeReader *r, JsonNode *node, guint index, GError **error)
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       g_autofree char *where = g_strdup_printf ("traceEvents[%u]", index);
-      pyro_json_set_error (error, r->ctx, where, "expected an event object");
+      pyro_json_set_error (error, r->ctx, where, _("expected an event object"));
       return FALSE;
     }
   JsonObject *event = json_node_get_object (node);
@@ -148,7 +149,7 @@ read_event (ChromeReader *r, JsonNode *node, guint index, GError **error)
   if (ph == NULL)
     {
       g_autofree char *where = g_strdup_printf ("traceEvents[%u]", index);
-      pyro_json_set_error (error, r->ctx, where, "expected a string \"ph\" (the event phase)");
+      pyro_json_set_error (error, r->ctx, where, _("expected a string \"ph\" (the event phase)"));
       return FALSE;
     }
   if (g_str_equal (ph, "M"))
@@ -162,7 +163,7 @@ read_event (ChromeReader *r, JsonNode *node, guint index, GError **error)
   if (!pyro_json_get_number (event, "ts", &ts))
     {
       g_autofree char *where = g_strdup_printf ("traceEvents[%u]", index);
-      pyro_json_set_error (error, r->ctx, where, "a \"%s\" event needs a number \"ts\" (µs)", ph);
+      pyro_json_set_error (error, r->ctx, where, _("a \"%s\" event needs a number \"ts\" (µs)"), ph);
       return FALSE;
     }
   if (g_str_equal (ph, "C"))
@@ -181,14 +182,14 @@ read_event (ChromeReader *r, JsonNode *node, guint index, GError **error)
   if (name == NULL)
     {
       g_autofree char *where = g_strdup_printf ("traceEvents[%u]", index);
-      pyro_json_set_error (error, r->ctx, where, "a \"%s\" event needs a string \"name\"", ph);
+      pyro_json_set_error (error, r->ctx, where, _("a \"%s\" event needs a string \"name\""), ph);
       return FALSE;
     }
   double dur = 0;
   if (ph[0] == 'X' && (!pyro_json_get_number (event, "dur", &dur) || dur < 0))
     {
       g_autofree char *where = g_strdup_printf ("traceEvents[%u]", index);
-      pyro_json_set_error (error, r->ctx, where, "an \"X\" event needs a non-negative number \"dur\" (µs)");
+      pyro_json_set_error (error, r->ctx, where, _("an \"X\" event needs a non-negative number \"dur\" (µs)"));
       return FALSE;
     }
   if (ph[0] == 'X' && dur == 0)
@@ -264,7 +265,7 @@ chrome_load (const PyroLoadContext *ctx, GError **error)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, ctx,
                              pyro_json_skip_space (ctx->data, ctx->length),
-                             "expected a Chrome trace: an array of events or {\"traceEvents\": [...]}");
+                             _("expected a Chrome trace: an array of events or {\"traceEvents\": [...]}"));
       return NULL;
     }
 
@@ -297,8 +298,8 @@ chrome_load (const PyroLoadContext *ctx, GError **error)
   if (pyro_profile_n_samples (profile) == 0 && profile->counters->len == 0)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_EMPTY, ctx, ctx->length,
-                             "expected duration events (\"ph\": \"B\"/\"E\" or \"X\" with a "
-                             "positive \"dur\"), found none");
+                             _("expected duration events (\"ph\": \"B\"/\"E\" or \"X\" with a "
+                               "positive \"dur\"), found none"));
       return NULL;
     }
   profile->meta.unit = PYRO_UNIT_SECONDS;
@@ -329,7 +330,7 @@ chrome_sniff (const guint8 *data, gsize length, const char *basename)
 
 const PyroFormatReader pyro_chrome_trace_reader = {
   .id = "chrome-trace",
-  .name = "Chrome trace events",
+  .name = N_("Chrome trace events"),
   .extensions = chrome_extensions,
   .mime_type = "application/x-chrome-trace+json",
   .sniff = chrome_sniff,

@@ -3,6 +3,8 @@
 
 #include <string.h>
 #include <sys/mman.h>
+#include <glib/gi18n.h>
+#include <inttypes.h>
 
 /* Consecutive folded lines usually share a prefix (the files are sorted), so
  * the reader keeps the previous line's frames and re-resolves only the frames
@@ -211,8 +213,8 @@ parse_line (FoldedReader *r, const char *line, gsize len, gsize offset, guint64 
   if (space == NULL)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, r->ctx, offset,
-                             "line %" G_GUINT64_FORMAT ": expected 'frame;frame;... COUNT', "
-                             "found no count after the stack", line_no);
+                             _("line %" PRIu64 ": expected 'frame;frame;... COUNT', "
+                               "found no count after the stack"), line_no);
       return FALSE;
     }
 
@@ -224,8 +226,8 @@ parse_line (FoldedReader *r, const char *line, gsize len, gsize offset, guint64 
       g_autofree char *shown = g_utf8_make_valid (count_text, (gssize) MIN (count_len, 40));
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, r->ctx,
                              offset + (gsize) (count_text - line),
-                             "line %" G_GUINT64_FORMAT ": expected a sample count after "
-                             "the last space, found '%s'", line_no, shown);
+                             _("line %" PRIu64 ": expected a sample count after "
+                               "the last space, found '%s'"), line_no, shown);
       return FALSE;
     }
 
@@ -271,7 +273,7 @@ folded_load (const PyroLoadContext *ctx, GError **error)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, ctx,
                              (gsize) ((const char *) memchr (data, '\0', MIN (ctx->length, 4096)) - data),
-                             "expected text (folded stacks), found a NUL byte");
+                             _("expected text (folded stacks), found a NUL byte"));
       ok = FALSE;
     }
   while (ok && pos < ctx->length)
@@ -308,7 +310,7 @@ folded_load (const PyroLoadContext *ctx, GError **error)
   if (pyro_profile_n_samples (r.profile) == 0)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_EMPTY, ctx, ctx->length,
-                             "expected at least one 'frame;frame;... COUNT' line, found none");
+                             _("expected at least one 'frame;frame;... COUNT' line, found none"));
       pyro_profile_unref (r.profile);
       return NULL;
     }
@@ -343,7 +345,7 @@ folded_sniff (const guint8 *data, gsize length, const char *basename)
 
 const PyroFormatReader pyro_folded_reader = {
   .id = "folded",
-  .name = "Folded stacks",
+  .name = N_("Folded stacks"),
   .extensions = folded_extensions,
   .mime_type = "text/x-folded-stacks",
   .sniff = folded_sniff,

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <glib/gi18n.h>
 
 gsize
 pyro_json_skip_space (const guint8 *data, gsize length)
@@ -82,10 +83,10 @@ pyro_json_parse (const PyroLoadContext *ctx, const char *what, GError **error)
     {
       if (nul)
         pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, ctx, bad,
-                               "expected %s text, found a NUL byte", what);
+                               _("expected %s text, found a NUL byte"), what);
       else
         pyro_format_set_error (error, PYRO_FORMAT_ERROR_UNSUPPORTED, ctx, bad,
-                               "%s nests deeper than %d levels here; Pyrometer stops at that depth",
+                               _("%s nests deeper than %d levels here; Pyrometer stops at that depth"),
                                what, PYRO_JSON_MAX_DEPTH);
       return NULL;
     }
@@ -95,7 +96,7 @@ pyro_json_parse (const PyroLoadContext *ctx, const char *what, GError **error)
       g_utf8_validate ((const char *) ctx->data, (gssize) ctx->length, &end);
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, ctx,
                              (gsize) (end - (const char *) ctx->data),
-                             "expected UTF-8 %s text, found an invalid byte sequence", what);
+                             _("expected UTF-8 %s text, found an invalid byte sequence"), what);
       return NULL;
     }
 
@@ -106,13 +107,13 @@ pyro_json_parse (const PyroLoadContext *ctx, const char *what, GError **error)
       const char *rest;
       gsize offset = offset_of_message (ctx->data, ctx->length, local->message, &rest);
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, ctx, offset,
-                             "not valid %s JSON: %s", what, rest);
+                             _("not valid %s JSON: %s"), what, rest);
       return NULL;
     }
   if (json_parser_get_root (parser) == NULL)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_EMPTY, ctx, 0,
-                             "expected a %s JSON document, found no value", what);
+                             _("expected a %s JSON document, found no value"), what);
       return NULL;
     }
   return g_steal_pointer (&parser);
@@ -149,7 +150,7 @@ pyro_json_set_error (GError **error, const PyroLoadContext *ctx, const char *whe
   va_start (args, format);
   g_autofree char *message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, PYRO_FORMAT_ERROR, PYRO_FORMAT_ERROR_INVALID, "%s: at %s: %s",
+  g_set_error (error, PYRO_FORMAT_ERROR, PYRO_FORMAT_ERROR_INVALID, _("%s: at %s: %s"),
                ctx->path, where, message);
 }
 

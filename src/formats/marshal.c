@@ -1,6 +1,8 @@
 #include "marshal.h"
 
 #include <string.h>
+#include <glib/gi18n.h>
+#include <inttypes.h>
 
 #define FLAG_REF 0x80
 #define ARENA_BLOCK (64u * 1024u)
@@ -31,9 +33,9 @@ typedef struct {
 } CodeLayout;
 
 static const CodeLayout code_layouts[] = {
-  { "3.11 and later", 5, "STTTSfnSLSS" },
-  { "3.8 to 3.10", 6, "STTTTTfnLS" },
-  { "3.0 to 3.7", 5, "STTTTTfnLS" },
+  { N_("3.11 and later"), 5, "STTTSfnSLSS" },
+  { N_("3.8 to 3.10"), 6, "STTTTTfnLS" },
+  { N_("3.0 to 3.7"), 5, "STTTTTfnLS" },
   { "2.x", 4, "STTTTTfnLS" },
 };
 
@@ -93,18 +95,18 @@ pyro_marshal_type_name (PyroMarshalType type)
   switch (type)
     {
     case PYRO_MARSHAL_NONE: return "None";
-    case PYRO_MARSHAL_BOOL: return "a bool";
-    case PYRO_MARSHAL_INT: return "an int";
-    case PYRO_MARSHAL_FLOAT: return "a float";
-    case PYRO_MARSHAL_STR: return "a str";
-    case PYRO_MARSHAL_BYTES: return "a bytes string";
-    case PYRO_MARSHAL_TUPLE: return "a tuple";
-    case PYRO_MARSHAL_LIST: return "a list";
-    case PYRO_MARSHAL_DICT: return "a dict";
-    case PYRO_MARSHAL_SET: return "a set";
-    case PYRO_MARSHAL_CODE: return "a code object";
+    case PYRO_MARSHAL_BOOL: return _("a bool");
+    case PYRO_MARSHAL_INT: return _("an int");
+    case PYRO_MARSHAL_FLOAT: return _("a float");
+    case PYRO_MARSHAL_STR: return _("a str");
+    case PYRO_MARSHAL_BYTES: return _("a bytes string");
+    case PYRO_MARSHAL_TUPLE: return _("a tuple");
+    case PYRO_MARSHAL_LIST: return _("a list");
+    case PYRO_MARSHAL_DICT: return _("a dict");
+    case PYRO_MARSHAL_SET: return _("a set");
+    case PYRO_MARSHAL_CODE: return _("a code object");
     case PYRO_MARSHAL_OTHER:
-    default: return "an object of another type";
+    default: return _("an object of another type");
     }
 }
 
@@ -124,8 +126,7 @@ need (Parser *p, gsize n, const char *what, GError **error)
   if (p->length - p->pos >= n)
     return TRUE;
   pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, p->ctx, p->pos,
-                         "expected %s (%" G_GSIZE_FORMAT " bytes), but the file ends at byte %"
-                         G_GSIZE_FORMAT, what, n, p->length);
+                         _("expected %s (%zu bytes), but the file ends at byte %zu"), _(what), n, p->length);
   return FALSE;
 }
 
@@ -151,20 +152,20 @@ static gboolean
 take_length (Parser *p, gsize unit, const char *what, guint32 *out, GError **error)
 {
   gsize at = p->pos;
-  if (!need (p, 4, "a 4-byte length", error))
+  if (!need (p, 4, N_("a 4-byte length"), error))
     return FALSE;
   gint32 n = (gint32) take_u32 (p);
   if (n < 0)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, p->ctx, at,
-                             "expected the length of %s, found a negative length %d", what, n);
+                             _("expected the length of %s, found a negative length %d"), _(what), n);
       return FALSE;
     }
   if ((guint64) n * unit > p->length - p->pos)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, p->ctx, at,
-                             "%s of length %d cannot fit in the %" G_GSIZE_FORMAT
-                             " bytes left in the file", what, n, p->length - p->pos);
+                             _("%s of length %d cannot fit in the %zu"
+                               " bytes left in the file"), _(what), n, p->length - p->pos);
       return FALSE;
     }
   *out = (guint32) n;
@@ -175,10 +176,10 @@ static gboolean
 read_text_number (Parser *p, double *out, GError **error)
 {
   gsize at = p->pos;
-  if (!need (p, 1, "the length of a float written as text", error))
+  if (!need (p, 1, N_("the length of a float written as text"), error))
     return FALSE;
   guint n = p->data[p->pos++];
-  if (!need (p, n, "the digits of a float written as text", error))
+  if (!need (p, n, N_("the digits of a float written as text"), error))
     return FALSE;
   char buf[257];
   memcpy (buf, p->data + p->pos, n);
@@ -189,7 +190,7 @@ read_text_number (Parser *p, double *out, GError **error)
   if (n == 0 || end != buf + n)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, p->ctx, at,
-                             "expected a float written as text, found '%s'", buf);
+                             _("expected a float written as text, found '%s'"), buf);
       return FALSE;
     }
   return TRUE;
@@ -201,15 +202,15 @@ static gboolean
 read_long (Parser *p, double *out, GError **error)
 {
   gsize at = p->pos;
-  if (!need (p, 4, "the digit count of a long int", error))
+  if (!need (p, 4, N_("the digit count of a long int"), error))
     return FALSE;
   gint32 n = (gint32) take_u32 (p);
   guint64 count = n < 0 ? (guint64) -(gint64) n : (guint64) n;
   if (count * 2 > p->length - p->pos)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, p->ctx, at,
-                             "a long int of %" G_GUINT64_FORMAT " digits cannot fit in the %"
-                             G_GSIZE_FORMAT " bytes left in the file", count, p->length - p->pos);
+                             _("a long int of %" PRIu64 " digits cannot fit in the %zu"
+                               " bytes left in the file"), count, p->length - p->pos);
       return FALSE;
     }
   double value = 0;
@@ -221,7 +222,7 @@ read_long (Parser *p, double *out, GError **error)
         {
           pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, p->ctx,
                                  p->pos + (i - 1) * 2,
-                                 "expected a 15-bit digit of a long int, found %u", digit);
+                                 _("expected a 15-bit digit of a long int, found %u"), digit);
           return FALSE;
         }
       value = value * 32768.0 + digit;
@@ -270,9 +271,9 @@ read_dict (Parser *p, PyroMarshalValue *v, GError **error)
       if (p->pos >= p->length)
         {
           pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, p->ctx, p->pos,
-                                 "the dict that starts at byte %" G_GSIZE_FORMAT
-                                 " never ends: expected a key or its closing '0', but the file "
-                                 "ends here", v->offset);
+                                 _("the dict that starts at byte %zu"
+                                   " never ends: expected a key or its closing '0', but the file "
+                                   "ends here"), v->offset);
           return FALSE;
         }
       if ((p->data[p->pos] & ~FLAG_REF) == '0')
@@ -286,8 +287,8 @@ read_dict (Parser *p, PyroMarshalValue *v, GError **error)
       if (p->pos < p->length && (p->data[p->pos] & ~FLAG_REF) == '0')
         {
           pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, p->ctx, p->pos,
-                                 "expected the value of the dict key at byte %" G_GSIZE_FORMAT
-                                 ", found the end-of-dict byte '0'", key.offset);
+                                 _("expected the value of the dict key at byte %zu"
+                                   ", found the end-of-dict byte '0'"), key.offset);
           return FALSE;
         }
       if (!read_object (p, &value, error))
@@ -298,7 +299,7 @@ read_dict (Parser *p, PyroMarshalValue *v, GError **error)
   if ((p->scratch.len - base) / 2 > G_MAXUINT32)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_UNSUPPORTED, p->ctx, v->offset,
-                             "a dict of more than %u entries", G_MAXUINT32);
+                             _("a dict of more than %u entries"), G_MAXUINT32);
       return FALSE;
     }
   v->len = (guint32) ((p->scratch.len - base) / 2);
@@ -317,7 +318,7 @@ field_matches (char kind, const PyroMarshalValue *value)
 static gboolean
 read_code_as (Parser *p, PyroMarshalCode *code, const CodeLayout *layout, GError **error)
 {
-  if (!need (p, 4 * layout->n_longs, "the integer fields of a code object", error))
+  if (!need (p, 4 * layout->n_longs, N_("the integer fields of a code object"), error))
     return FALSE;
   p->pos += 4 * layout->n_longs;
   for (guint i = 0; layout->fields[i] != '\0'; i++)
@@ -325,7 +326,7 @@ read_code_as (Parser *p, PyroMarshalCode *code, const CodeLayout *layout, GError
       char kind = layout->fields[i];
       if (kind == 'L')
         {
-          if (!need (p, 4, "the first line of a code object", error))
+          if (!need (p, 4, N_("the first line of a code object"), error))
             return FALSE;
           gint32 line = (gint32) take_u32 (p);
           code->first_line = line > 0 ? (guint32) line : 0;
@@ -338,8 +339,8 @@ read_code_as (Parser *p, PyroMarshalCode *code, const CodeLayout *layout, GError
       if (!field_matches (kind, &field))
         {
           pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, p->ctx, at,
-                                 "field %u of a Python %s code object should be %s, found %s",
-                                 i + 1, layout->python, kind == 'T' ? "a tuple" : "a string",
+                                 _("field %u of a Python %s code object should be %s, found %s"),
+                                 i + 1, _(layout->python), kind == 'T' ? _("a tuple") : _("a string"),
                                  pyro_marshal_type_name (field.type));
           return FALSE;
         }
@@ -385,9 +386,9 @@ read_code (Parser *p, PyroMarshalValue *v, GError **error)
     }
   p->code_layout = -1;
   pyro_format_set_error (error, PYRO_FORMAT_ERROR_UNSUPPORTED, p->ctx, v->offset,
-                         "found a marshalled code object whose fields match no Python release "
-                         "this reader knows (2.x, 3.0 to 3.7, 3.8 to 3.10, 3.11 and later), so "
-                         "it cannot be skipped");
+                         _("found a marshalled code object whose fields match no Python release "
+                           "this reader knows (2.x, 3.0 to 3.7, 3.8 to 3.10, 3.11 and later), so "
+                           "it cannot be skipped"));
   return FALSE;
 }
 
@@ -397,13 +398,13 @@ read_string (Parser *p, PyroMarshalValue *v, gboolean short_length, GError **err
   guint32 n;
   if (short_length)
     {
-      if (!need (p, 1, "the length of a short string", error))
+      if (!need (p, 1, N_("the length of a short string"), error))
         return FALSE;
       n = p->data[p->pos++];
-      if (!need (p, n, "the characters of a short string", error))
+      if (!need (p, n, N_("the characters of a short string"), error))
         return FALSE;
     }
-  else if (!take_length (p, 1, "a string", &n, error))
+  else if (!take_length (p, 1, N_("a string"), &n, error))
     return FALSE;
   v->str = (const char *) p->data + p->pos;
   v->len = n;
@@ -417,13 +418,13 @@ read_body (Parser *p, guint8 code, PyroMarshalValue *v, GError **error)
   switch (code)
     {
     case 'i':
-      if (!need (p, 4, "a 4-byte int", error))
+      if (!need (p, 4, N_("a 4-byte int"), error))
         return FALSE;
       v->type = PYRO_MARSHAL_INT;
       v->number = (gint32) take_u32 (p);
       return TRUE;
     case 'I':
-      if (!need (p, 8, "an 8-byte int", error))
+      if (!need (p, 8, N_("an 8-byte int"), error))
         return FALSE;
       v->type = PYRO_MARSHAL_INT;
       v->number = (double) (gint64) take_u64 (p);
@@ -433,7 +434,7 @@ read_body (Parser *p, guint8 code, PyroMarshalValue *v, GError **error)
       return read_long (p, &v->number, error);
     case 'g':
       {
-        if (!need (p, 8, "an 8-byte float", error))
+        if (!need (p, 8, N_("an 8-byte float"), error))
           return FALSE;
         guint64 bits = take_u64 (p);
         v->type = PYRO_MARSHAL_FLOAT;
@@ -445,7 +446,7 @@ read_body (Parser *p, guint8 code, PyroMarshalValue *v, GError **error)
       return read_text_number (p, &v->number, error);
     case 'y':
       v->type = PYRO_MARSHAL_OTHER;
-      if (!need (p, 16, "a 16-byte complex", error))
+      if (!need (p, 16, N_("a 16-byte complex"), error))
         return FALSE;
       p->pos += 16;
       return TRUE;
@@ -474,7 +475,7 @@ read_body (Parser *p, guint8 code, PyroMarshalValue *v, GError **error)
       v->type = PYRO_MARSHAL_STR;
       return read_string (p, v, TRUE, error);
     case ')':
-      if (!need (p, 1, "the length of a small tuple", error))
+      if (!need (p, 1, N_("the length of a small tuple"), error))
         return FALSE;
       v->type = PYRO_MARSHAL_TUPLE;
       {
@@ -482,8 +483,8 @@ read_body (Parser *p, guint8 code, PyroMarshalValue *v, GError **error)
         if (n > p->length - p->pos)
           {
             pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, p->ctx, p->pos - 1,
-                                   "a tuple of %u items cannot fit in the %" G_GSIZE_FORMAT
-                                   " bytes left in the file", n, p->length - p->pos);
+                                   _("a tuple of %u items cannot fit in the %zu"
+                                     " bytes left in the file"), n, p->length - p->pos);
             return FALSE;
           }
         return read_sequence (p, v, n, error);
@@ -495,7 +496,7 @@ read_body (Parser *p, guint8 code, PyroMarshalValue *v, GError **error)
       {
         guint32 n;
         v->type = code == '(' ? PYRO_MARSHAL_TUPLE : code == '[' ? PYRO_MARSHAL_LIST : PYRO_MARSHAL_SET;
-        return take_length (p, 1, code == '(' ? "a tuple" : code == '[' ? "a list" : "a set",
+        return take_length (p, 1, code == '(' ? N_("a tuple") : code == '[' ? N_("a list") : N_("a set"),
                             &n, error)
                && read_sequence (p, v, n, error);
       }
@@ -509,32 +510,32 @@ read_body (Parser *p, guint8 code, PyroMarshalValue *v, GError **error)
       break;
     }
   pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, p->ctx, v->offset,
-                         "expected a marshal type code, found byte 0x%02x%s", code,
-                         code == '0' ? " (the end of a dict, outside any dict)" : "");
+                         _("expected a marshal type code, found byte 0x%02x%s"), code,
+                         code == '0' ? _(" (the end of a dict, outside any dict)") : "");
   return FALSE;
 }
 
 static gboolean
 read_reference (Parser *p, guint8 code, gsize at, PyroMarshalValue *out, GError **error)
 {
-  if (!need (p, 4, "a 4-byte reference index", error))
+  if (!need (p, 4, N_("a 4-byte reference index"), error))
     return FALSE;
   guint32 index = take_u32 (p);
   const Values *table = code == 'r' ? &p->refs : &p->interned;
   if (index >= table->len)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, p->ctx, at,
-                             "reference %u points past the %" G_GSIZE_FORMAT " %s read so far",
+                             _("reference %u points past the %zu %s read so far"),
                              index, table->len,
-                             code == 'r' ? "referable objects" : "interned strings");
+                             code == 'r' ? _("referable objects") : _("interned strings"));
       return FALSE;
     }
   *out = table->data[index];
   if (out->type == PENDING)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, p->ctx, at,
-                             "reference %u points to an object that contains the reference "
-                             "itself", index);
+                             _("reference %u points to an object that contains the reference "
+                               "itself"), index);
       return FALSE;
     }
   return TRUE;
@@ -550,12 +551,12 @@ read_object (Parser *p, PyroMarshalValue *v, GError **error)
         return FALSE;
       p->next_step = at + STEP_BYTES;
     }
-  if (!need (p, 1, "a marshal type code", error))
+  if (!need (p, 1, N_("a marshal type code"), error))
     return FALSE;
   if (p->depth >= PYRO_MARSHAL_MAX_DEPTH)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_UNSUPPORTED, p->ctx, at,
-                             "objects nested deeper than %d levels", PYRO_MARSHAL_MAX_DEPTH);
+                             _("objects nested deeper than %d levels"), PYRO_MARSHAL_MAX_DEPTH);
       return FALSE;
     }
 

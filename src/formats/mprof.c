@@ -2,6 +2,8 @@
 
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n.h>
+#include <inttypes.h>
 
 #define MIB 1048576.0
 
@@ -153,11 +155,11 @@ parse_line (MprofReader *r, const char *line, gsize len, gsize offset, guint64 l
         }
     }
   else
-    expected = "a line starting with MEM, FUNC, CHLD or CMDLINE";
+    expected = _("a line starting with MEM, FUNC, CHLD or CMDLINE");
 
   g_autofree char *shown = g_utf8_make_valid (line, (gssize) MIN (len, 60));
   pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, r->ctx, offset,
-                         "line %" G_GUINT64_FORMAT ": expected %s, found '%s'",
+                         _("line %" PRIu64 ": expected %s, found '%s'"),
                          line_no, expected, shown);
   return FALSE;
 }
@@ -244,7 +246,7 @@ mprof_load (const PyroLoadContext *ctx, GError **error)
   if (nul != NULL)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, ctx, (gsize) (nul - data),
-                             "expected memory_profiler text, found a NUL byte");
+                             _("expected memory_profiler text, found a NUL byte"));
       ok = FALSE;
     }
   while (ok && pos < ctx->length)
@@ -267,7 +269,7 @@ mprof_load (const PyroLoadContext *ctx, GError **error)
   if (ok && r.rss->values->len == 0 && r.calls->len == 0 && g_hash_table_size (r.children) == 0)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_EMPTY, ctx, ctx->length,
-                             "expected MEM or FUNC lines (memory_profiler's mprof run output), found none");
+                             _("expected MEM or FUNC lines (memory_profiler's mprof run output), found none"));
       ok = FALSE;
     }
   if (ok)
@@ -316,7 +318,7 @@ mprof_sniff (const guint8 *data, gsize length, const char *basename)
 
 const PyroFormatReader pyro_mprof_reader = {
   .id = "mprof",
-  .name = "memory_profiler (mprof)",
+  .name = N_("memory_profiler (mprof)"),
   .extensions = mprof_extensions,
   .mime_type = "text/x-mprof",
   .sniff = mprof_sniff,

@@ -4,6 +4,8 @@
 #include "perf-data-private.h"
 
 #include <string.h>
+#include <glib/gi18n.h>
+#include <inttypes.h>
 
 static guint64
 rd64 (const guint8 *p)
@@ -58,8 +60,8 @@ perf_add_event (PerfReader *r, const guint8 *attr, gsize attr_len, gsize offset,
   if (attr_len < PERF_ATTR_SIZE_VER0)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, r->ctx, offset,
-                             "an event attr of %" G_GSIZE_FORMAT " bytes is shorter than the "
-                             "smallest perf_event_attr (%d bytes)", attr_len, PERF_ATTR_SIZE_VER0);
+                             _("an event attr of %zu bytes is shorter than the "
+                               "smallest perf_event_attr (%d bytes)"), attr_len, PERF_ATTR_SIZE_VER0);
       return FALSE;
     }
   PerfEvent *event = g_new0 (PerfEvent, 1);
@@ -85,8 +87,8 @@ perf_events_ready (PerfReader *r, gsize offset, GError **error)
   if (r->events->len == 0)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, r->ctx, offset,
-                             "no event attributes before the first sample; expected an attrs "
-                             "section or HEADER_ATTR records");
+                             _("no event attributes before the first sample; expected an attrs "
+                               "section or HEADER_ATTR records"));
       return FALSE;
     }
   PerfEvent *first = g_ptr_array_index (r->events, 0);
@@ -108,8 +110,8 @@ perf_events_ready (PerfReader *r, gsize offset, GError **error)
   if (!r->same_layout && !(st & PERF_SAMPLE_IDENTIFIER))
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_UNSUPPORTED, r->ctx, offset,
-                             "events with different sample layouts and no sample identifier "
-                             "(PERF_SAMPLE_IDENTIFIER); samples cannot be told apart");
+                             _("events with different sample layouts and no sample identifier "
+                               "(PERF_SAMPLE_IDENTIFIER); samples cannot be told apart"));
       return FALSE;
     }
   /* The first event weighs the views, as perf report shows it first,
@@ -130,7 +132,7 @@ perf_events_ready (PerfReader *r, gsize offset, GError **error)
       if (r->weigh == NULL)
         {
           pyro_format_set_error (error, PYRO_FORMAT_ERROR_UNSUPPORTED, r->ctx, offset,
-                                 "the recording holds no event '%s' (it holds: %s)",
+                                 _("the recording holds no event '%s' (it holds: %s)"),
                                  r->wanted_event, names->str);
           return FALSE;
         }
@@ -149,7 +151,7 @@ read_string (PerfReader *r, const guint8 *data, gsize len, gsize *pos, gsize bas
   if (len - *pos < 4)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, r->ctx, base + *pos,
-                             "a string length needs 4 bytes, %" G_GSIZE_FORMAT " remain",
+                             _("a string length needs 4 bytes, %zu remain"),
                              len - *pos);
       return NULL;
     }
@@ -157,8 +159,8 @@ read_string (PerfReader *r, const guint8 *data, gsize len, gsize *pos, gsize bas
   if (n > len - *pos - 4)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, r->ctx, base + *pos,
-                             "a string of %u bytes runs past its section (%" G_GSIZE_FORMAT
-                             " bytes remain)", n, len - *pos - 4);
+                             _("a string of %u bytes runs past its section (%zu"
+                               " bytes remain)"), n, len - *pos - 4);
       return NULL;
     }
   const char *s = (const char *) data + *pos + 4;
@@ -174,7 +176,7 @@ perf_read_build_id_entry (PerfReader *r, const guint8 *data, gsize len, gsize of
   if (len < 8 + 4 + 24)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, r->ctx, offset,
-                             "a build-id entry needs at least 36 bytes, it has %" G_GSIZE_FORMAT,
+                             _("a build-id entry needs at least 36 bytes, it has %zu"),
                              len);
       return FALSE;
     }
@@ -210,8 +212,8 @@ read_build_ids (PerfReader *r, const guint8 *data, gsize len, gsize base, GError
       if (size < 8 || size > len - pos)
         {
           pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, r->ctx, base + pos,
-                                 "a build-id entry of %u bytes does not fit its section "
-                                 "(%" G_GSIZE_FORMAT " bytes remain)", size, len - pos);
+                                 _("a build-id entry of %u bytes does not fit its section "
+                                   "(%zu bytes remain)"), size, len - pos);
           return FALSE;
         }
       if (!perf_read_build_id_entry (r, data + pos, size, base + pos, error))
@@ -233,7 +235,7 @@ read_event_desc (PerfReader *r, const guint8 *data, gsize len, gsize base, GErro
       if (attr_size > len - pos || len - pos - attr_size < 4)
         {
           pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, r->ctx, base + pos,
-                                 "event description %u of %u runs past its section", i + 1, nr);
+                                 _("event description %u of %u runs past its section"), i + 1, nr);
           return FALSE;
         }
       pos += attr_size;
@@ -245,7 +247,7 @@ read_event_desc (PerfReader *r, const guint8 *data, gsize len, gsize base, GErro
       if (nr_ids > (len - pos) / 8)
         {
           pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, r->ctx, base + pos,
-                                 "event description '%s' lists %u ids, more than its section holds",
+                                 _("event description '%s' lists %u ids, more than its section holds"),
                                  name, nr_ids);
           return FALSE;
         }
@@ -322,9 +324,9 @@ check_section (PerfReader *r, gsize field_offset, guint64 off, guint64 size, con
   if (off > length || size > length - off)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, r->ctx, field_offset,
-                             "the %s section [%" G_GUINT64_FORMAT ", +%" G_GUINT64_FORMAT
-                             ") runs past the end of the file (%" G_GSIZE_FORMAT " bytes); "
-                             "the file is truncated or not a perf.data file",
+                             _("the %s section [%" PRIu64 ", +%" PRIu64
+                               ") runs past the end of the file (%zu bytes); "
+                               "the file is truncated or not a perf.data file"),
                              what, off, size, length);
       return FALSE;
     }
@@ -339,7 +341,7 @@ perf_read_file_header (PerfReader *r, gsize *data_offset, gsize *data_end, GErro
   if (length < PERF_FILE_HEADER_SIZE)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, r->ctx, length,
-                             "the perf.data header needs %d bytes, the file has %" G_GSIZE_FORMAT,
+                             _("the perf.data header needs %d bytes, the file has %zu"),
                              PERF_FILE_HEADER_SIZE, length);
       return FALSE;
     }
@@ -347,8 +349,8 @@ perf_read_file_header (PerfReader *r, gsize *data_offset, gsize *data_end, GErro
   if (header_size != PERF_FILE_HEADER_SIZE)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_UNSUPPORTED, r->ctx, 8,
-                             "header size %" G_GUINT64_FORMAT ", expected %d (a perf.data file "
-                             "of another version)", header_size, PERF_FILE_HEADER_SIZE);
+                             _("header size %" PRIu64 ", expected %d (a perf.data file "
+                               "of another version)"), header_size, PERF_FILE_HEADER_SIZE);
       return FALSE;
     }
   guint64 attr_size = rd64 (d + 16);
@@ -367,9 +369,9 @@ perf_read_file_header (PerfReader *r, gsize *data_offset, gsize *data_end, GErro
   if (attr_size < 16 + PERF_ATTR_SIZE_VER0 || attr_size > 16 + 4096 || attrs_size % attr_size != 0)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, r->ctx, 16,
-                             "attr size %" G_GUINT64_FORMAT " does not fit an attrs section of %"
-                             G_GUINT64_FORMAT " bytes (expected a perf_event_attr plus 16 bytes, "
-                             "dividing the section)", attr_size, attrs_size);
+                             _("attr size %" PRIu64 " does not fit an attrs section of %"
+                               PRIu64 " bytes (expected a perf_event_attr plus 16 bytes, "
+                               "dividing the section)"), attr_size, attrs_size);
       return FALSE;
     }
   for (guint64 pos = attrs_off; pos < attrs_off + attrs_size; pos += attr_size)
@@ -380,8 +382,8 @@ perf_read_file_header (PerfReader *r, gsize *data_offset, gsize *data_end, GErro
       if (own != attr_size - 16)
         {
           pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, r->ctx, pos + 4,
-                                 "the event attr says it holds %u bytes, the header's attr size "
-                                 "leaves %" G_GUINT64_FORMAT, own, attr_size - 16);
+                                 _("the event attr says it holds %u bytes, the header's attr size "
+                                   "leaves %" PRIu64), own, attr_size - 16);
           return FALSE;
         }
       gsize ids_field = pos + own;
@@ -402,7 +404,7 @@ perf_read_file_header (PerfReader *r, gsize *data_offset, gsize *data_end, GErro
       if (table > length || length - table < 16)
         {
           pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, r->ctx, table,
-                                 "the feature table runs past the end of the file (feature %u)",
+                                 _("the feature table runs past the end of the file (feature %u)"),
                                  bit);
           return FALSE;
         }

@@ -5,6 +5,8 @@
 
 #include <string.h>
 #include <sys/mman.h>
+#include <glib/gi18n.h>
+#include <inttypes.h>
 
 #define DECOMPRESS_CHUNK (1 << 20)
 
@@ -25,8 +27,8 @@ record_error (const Record *rec, PyroFormatError code, GError **error, const cha
   va_end (args);
   guint32 type;
   memcpy (&type, rec->rec, sizeof type);
-  pyro_format_set_error (error, code, rec->r->ctx, rec->offset, "%s%s (record type %u)",
-                         rec->compressed ? "in the records decompressed from here: " : "",
+  pyro_format_set_error (error, code, rec->r->ctx, rec->offset, _("%s%s (record type %u)"),
+                         rec->compressed ? _("in the records decompressed from here: ") : "",
                          message, type);
   return FALSE;
 }
@@ -80,7 +82,7 @@ parse_sample (const Record *rec, PerfSample *s, PerfEvent **event_out, GError **
     {
       if ((gsize) (end - p) < (gsize) (r->id_pos + 1) * 8)
         return record_error (rec, PYRO_FORMAT_ERROR_TRUNCATED, error,
-                             "a sample of %" G_GSIZE_FORMAT " bytes is too short for its event id",
+                             _("a sample of %zu bytes is too short for its event id"),
                              rec->size);
       guint64 id;
       memcpy (&id, p + r->id_pos * 8, sizeof id);
@@ -133,7 +135,7 @@ parse_sample (const Record *rec, PerfSample *s, PerfEvent **event_out, GError **
           TAKE64 (nr, "read group size");
           if (nr > (gsize) (end - p) / 8)
             return record_error (rec, PYRO_FORMAT_ERROR_INVALID, error,
-                                 "a read group of %" G_GUINT64_FORMAT " values runs past the record", nr);
+                                 _("a read group of %" PRIu64 " values runs past the record"), nr);
           NEED ((times + nr * per_value) * 8, "read values");
           p += (times + nr * per_value) * 8;
         }
@@ -149,8 +151,8 @@ parse_sample (const Record *rec, PerfSample *s, PerfEvent **event_out, GError **
       TAKE64 (nr, "callchain length");
       if (nr > (gsize) (end - p) / 8)
         return record_error (rec, PYRO_FORMAT_ERROR_INVALID, error,
-                             "a callchain of %" G_GUINT64_FORMAT " entries runs past the end of its "
-                             "sample (%" G_GSIZE_FORMAT " bytes remain)", nr, (gsize) (end - p));
+                             _("a callchain of %" PRIu64 " entries runs past the end of its "
+                               "sample (%zu bytes remain)"), nr, (gsize) (end - p));
       s->callchain = (const guint64 *) p;
       s->callchain_nr = nr;
       p += nr * 8;
@@ -171,7 +173,7 @@ parse_sample (const Record *rec, PerfSample *s, PerfEvent **event_out, GError **
         TAKE64 (skip, "branch hw index");
       if (nr > (gsize) (end - p) / 24)
         return record_error (rec, PYRO_FORMAT_ERROR_INVALID, error,
-                             "a branch stack of %" G_GUINT64_FORMAT " entries runs past the record", nr);
+                             _("a branch stack of %" PRIu64 " entries runs past the record"), nr);
       p += nr * 24;
     }
   if (st & PERF_SAMPLE_REGS_USER)
@@ -194,8 +196,8 @@ parse_sample (const Record *rec, PerfSample *s, PerfEvent **event_out, GError **
         {
           if (size > (gsize) (end - p) || (gsize) (end - p) - size < 8)
             return record_error (rec, PYRO_FORMAT_ERROR_INVALID, error,
-                                 "a user stack of %" G_GUINT64_FORMAT " bytes runs past the end of "
-                                 "its sample (%" G_GSIZE_FORMAT " bytes remain)", size, (gsize) (end - p));
+                                 _("a user stack of %" PRIu64 " bytes runs past the end of "
+                                   "its sample (%zu bytes remain)"), size, (gsize) (end - p));
           s->stack = p;
           guint64 dyn;
           memcpy (&dyn, p + size, sizeof dyn);
@@ -257,7 +259,7 @@ on_mmap (const Record *rec, gboolean v2, GError **error)
   gsize fixed = v2 ? 4 + 4 + 8 * 3 + 24 + 4 + 4 : 4 + 4 + 8 * 3;
   if ((gsize) (end - p) < fixed)
     return record_error (rec, PYRO_FORMAT_ERROR_TRUNCATED, error,
-                         "a mapping record needs %" G_GSIZE_FORMAT " bytes, it has %" G_GSIZE_FORMAT,
+                         _("a mapping record needs %zu bytes, it has %zu"),
                          fixed + 8, rec->size);
   guint16 misc;
   memcpy (&misc, rec->rec + 4, sizeof misc);
@@ -300,7 +302,7 @@ on_comm (const Record *rec, GError **error)
 {
   if (rec->size < 8 + 8)
     return record_error (rec, PYRO_FORMAT_ERROR_TRUNCATED, error,
-                         "a COMM record needs at least 16 bytes, it has %" G_GSIZE_FORMAT, rec->size);
+                         _("a COMM record needs at least 16 bytes, it has %zu"), rec->size);
   guint32 tid;
   memcpy (&tid, rec->rec + 12, 4);
   g_hash_table_replace (rec->r->comms, GUINT_TO_POINTER (tid),
@@ -314,7 +316,7 @@ on_fork (const Record *rec, GError **error)
   PerfReader *r = rec->r;
   if (rec->size < 8 + 24)
     return record_error (rec, PYRO_FORMAT_ERROR_TRUNCATED, error,
-                         "a FORK record needs at least 32 bytes, it has %" G_GSIZE_FORMAT, rec->size);
+                         _("a FORK record needs at least 32 bytes, it has %zu"), rec->size);
   guint32 pid, ppid, tid, ptid;
   memcpy (&pid, rec->rec + 8, 4);
   memcpy (&ppid, rec->rec + 12, 4);
@@ -334,14 +336,14 @@ on_header_attr (const Record *rec, GError **error)
   PerfReader *r = rec->r;
   if (rec->size < 8 + 8)
     return record_error (rec, PYRO_FORMAT_ERROR_TRUNCATED, error,
-                         "a HEADER_ATTR record of %" G_GSIZE_FORMAT " bytes holds no attr", rec->size);
+                         _("a HEADER_ATTR record of %zu bytes holds no attr"), rec->size);
   guint32 attr_size;
   memcpy (&attr_size, rec->rec + 12, 4);
   if (attr_size == 0)
     attr_size = PERF_ATTR_SIZE_VER0;
   if (attr_size > rec->size - 8)
     return record_error (rec, PYRO_FORMAT_ERROR_INVALID, error,
-                         "the attr says it holds %u bytes, its record only %" G_GSIZE_FORMAT,
+                         _("the attr says it holds %u bytes, its record only %zu"),
                          attr_size, rec->size - 8);
   gsize n_ids = (rec->size - 8 - attr_size) / 8;
   r->weigh = NULL;
@@ -387,7 +389,7 @@ on_compressed (const Record *rec, GError **error)
       g_byte_array_set_size (r->pending, old + (guint) out.pos);
       if (ZSTD_isError (ret))
         return record_error (rec, PYRO_FORMAT_ERROR_INVALID, error,
-                             "corrupt zstd data in a COMPRESSED record: %s", ZSTD_getErrorName (ret));
+                             _("corrupt zstd data in a COMPRESSED record: %s"), ZSTD_getErrorName (ret));
       gsize consumed = 0;
       if (!read_stream (r, r->pending->data, r->pending->len, rec->offset, TRUE, &consumed, error))
         return FALSE;
@@ -629,7 +631,7 @@ on_record (const Record *rec, gsize *extra, GError **error)
     case PERF_RECORD_COMPRESSED:
       if (rec->compressed)
         return record_error (rec, PYRO_FORMAT_ERROR_INVALID, error,
-                             "a COMPRESSED record inside compressed data");
+                             _("a COMPRESSED record inside compressed data"));
       return on_compressed (rec, error);
     default:
       /* EXIT, FINISHED_ROUND and the rest carry nothing the views use. */
@@ -654,8 +656,8 @@ read_stream (PerfReader *r, const guint8 *data, gsize len, gsize base, gboolean 
           if (compressed)
             break;
           pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, r->ctx, base + pos,
-                                 "a record header needs 8 bytes, %" G_GSIZE_FORMAT " remain; "
-                                 "the file is truncated", left);
+                                 _("a record header needs 8 bytes, %zu remain; "
+                                   "the file is truncated"), left);
           return FALSE;
         }
       guint16 size;
@@ -663,22 +665,22 @@ read_stream (PerfReader *r, const guint8 *data, gsize len, gsize base, gboolean 
       rec.size = size;
       if (size < 8)
         return record_error (&rec, PYRO_FORMAT_ERROR_INVALID, error,
-                             "record size %u, expected at least 8 (the record header)", size);
+                             _("record size %u, expected at least 8 (the record header)"), size);
       if (size > left)
         {
           if (compressed)
             break;
           return record_error (&rec, PYRO_FORMAT_ERROR_TRUNCATED, error,
-                               "a record of %u bytes runs past the end of the data (%" G_GSIZE_FORMAT
-                               " bytes remain); the file is truncated", size, left);
+                               _("a record of %u bytes runs past the end of the data (%zu"
+                                 " bytes remain); the file is truncated"), size, left);
         }
       gsize extra = 0;
       if (!dispatch (&rec, &extra, error))
         return FALSE;
       if (extra > left - size)
         return record_error (&rec, PYRO_FORMAT_ERROR_TRUNCATED, error,
-                             "the %" G_GSIZE_FORMAT " bytes that follow the record run past the end "
-                             "of the data (%" G_GSIZE_FORMAT " remain)", extra, left - size);
+                             _("the %zu bytes that follow the record run past the end "
+                               "of the data (%zu remain)"), extra, left - size);
       pos += size + extra;
       /* A COMPRESSED record holds thousands of records: report each one. */
       guint32 type;
@@ -728,7 +730,7 @@ perf_finish_records (PerfReader *r, gsize offset, GError **error)
   if (r->pending->len > 0)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, r->ctx, offset,
-                             "the compressed records end inside a record (%u bytes left over)",
+                             _("the compressed records end inside a record (%u bytes left over)"),
                              r->pending->len);
       return FALSE;
     }

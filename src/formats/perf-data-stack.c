@@ -5,6 +5,8 @@
 #include "perf-data-private.h"
 
 #include <string.h>
+#include <glib/gi18n.h>
+#include <inttypes.h>
 
 #define MAX_FRAMES_PER_ADDRESS 32
 #define MAX_UNWIND_DEPTH 512
@@ -273,7 +275,7 @@ perf_stacks_report_problems (PerfStacks *s, PyroProfile *profile, guint64 n_samp
       const char *key = g_ptr_array_index (s->problem_keys, c->index);
       const char *nl = strchr (key, '\n');
       g_autofree char *module = g_strndup (key, (gsize) (nl - key));
-      pyro_profile_add_warning (profile, "%s: %s; %" G_GUINT64_FORMAT " samples (%.1f%%)",
+      pyro_profile_add_warning (profile, _("%s: %s; %" PRIu64 " samples (%.1f%%)"),
                                 module, nl + 1, c->samples,
                                 n_samples > 0 ? 100.0 * (double) c->samples / (double) n_samples : 0.0);
     }

@@ -4,6 +4,8 @@
 #include "perf-data-private.h"
 
 #include <string.h>
+#include <glib/gi18n.h>
+#include <inttypes.h>
 
 static const char perf_magic[8] = { 'P', 'E', 'R', 'F', 'I', 'L', 'E', '2' };
 static const char perf_magic_swapped[8] = { '2', 'E', 'L', 'I', 'F', 'R', 'E', 'P' };
@@ -88,16 +90,16 @@ add_warnings (PerfReader *r)
           if (e != r->weigh)
             g_string_append_printf (others, "%s%s", others->len ? ", " : "", e->name);
         }
-      pyro_profile_add_warning (p, "the recording also holds %s (%" G_GUINT64_FORMAT
-                                " samples), shown as timeline counters; the views are weighed by %s",
+      pyro_profile_add_warning (p, _("the recording also holds %s (%" PRIu64
+                                  " samples), shown as timeline counters; the views are weighed by %s"),
                                 others->str, r->other_event_samples, r->weigh->name);
     }
   if (r->lost > 0)
-    pyro_profile_add_warning (p, "the kernel lost %" G_GUINT64_FORMAT " events while recording "
-                              "(buffers full); totals are lower than they were", r->lost);
+    pyro_profile_add_warning (p, _("the kernel lost %" PRIu64 " events while recording "
+                                "(buffers full); totals are lower than they were"), r->lost);
   if (r->throttled > 0)
-    pyro_profile_add_warning (p, "sampling was throttled %" G_GUINT64_FORMAT " times "
-                              "(kernel.perf_event_max_sample_rate)", r->throttled);
+    pyro_profile_add_warning (p, _("sampling was throttled %" PRIu64 " times "
+                                "(kernel.perf_event_max_sample_rate)"), r->throttled);
   perf_stacks_report_problems (r->stacks, p, n);
 }
 
@@ -125,12 +127,12 @@ perf_load_event (const PyroLoadContext *ctx, const char *event, GError **error)
 
   if (ctx->length < PERF_PIPE_HEADER_SIZE)
     pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, ctx, ctx->length,
-                           "a perf.data header needs at least %d bytes, the file has %" G_GSIZE_FORMAT,
+                           _("a perf.data header needs at least %d bytes, the file has %zu"),
                            PERF_PIPE_HEADER_SIZE, ctx->length);
   else if (memcmp (ctx->data, perf_magic, 8) != 0)
     pyro_format_set_error (error, PYRO_FORMAT_ERROR_UNSUPPORTED, ctx, 0,
-                           "a perf.data file of the other byte order; record it on this "
-                           "architecture or convert it with perf");
+                           _("a perf.data file of the other byte order; record it on this "
+                             "architecture or convert it with perf"));
   else
     {
       guint64 header_size;
@@ -149,7 +151,7 @@ perf_load_event (const PyroLoadContext *ctx, const char *event, GError **error)
       if (ok && r.events->len == 0)
         {
           pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, ctx, data_offset,
-                                 "no event attributes in the file; expected HEADER_ATTR records");
+                                 _("no event attributes in the file; expected HEADER_ATTR records"));
           ok = FALSE;
         }
     }
@@ -159,7 +161,7 @@ perf_load_event (const PyroLoadContext *ctx, const char *event, GError **error)
       fill_metadata (&r);
       add_warnings (&r);
       if (pyro_profile_n_samples (profile) == 0)
-        pyro_profile_add_warning (profile, "the recording holds no samples");
+        pyro_profile_add_warning (profile, _("the recording holds no samples"));
     }
   reader_clear (&r);
   return ok ? g_steal_pointer (&profile) : NULL;
@@ -193,8 +195,8 @@ pyro_perf_data_load (const char *path, const char *event, PyroProgressFunc progr
   if (perf_sniff (ctx.data, ctx.length, "") != PYRO_SNIFF_MAGIC)
     {
       g_set_error (error, PYRO_FORMAT_ERROR, PYRO_FORMAT_ERROR_UNKNOWN_FORMAT,
-                   "%s: byte 0: not a perf.data file (expected PERFILE2); only perf.data "
-                   "recordings have several events", path);
+                   _("%s: byte 0: not a perf.data file (expected PERFILE2); only perf.data "
+                     "recordings have several events"), path);
       return NULL;
     }
   PyroProfile *profile = perf_load_event (&ctx, event, error);
@@ -232,7 +234,7 @@ pyro_perf_data_events (const PyroProfile *profile)
 
 const PyroFormatReader pyro_perf_data_reader = {
   .id = "perf",
-  .name = "perf.data (perf record)",
+  .name = N_("perf.data (perf record)"),
   .extensions = NULL,
   .mime_type = "application/x-perf-data",
   .sniff = perf_sniff,

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n.h>
+#include <inttypes.h>
 
 struct _PyroPickle {
   GPtrArray *values;        /* every value made, owned */
@@ -63,8 +65,8 @@ take (Unpickler *u, gsize n, const guint8 **out, GError **error)
   if (n > u->length - u->pos)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, u->ctx, u->op_offset,
-                             "the pickle opcode 0x%02x needs %" G_GSIZE_FORMAT " more bytes, "
-                             "but the file ends after %" G_GSIZE_FORMAT,
+                             _("the pickle opcode 0x%02x needs %zu more bytes, "
+                               "but the file ends after %zu"),
                              u->data[u->op_offset], n, u->length - u->pos);
       return FALSE;
     }
@@ -93,7 +95,7 @@ pop (Unpickler *u, PyroPickleValue **out, GError **error)
 {
   guint floor = u->marks->len ? g_array_index (u->marks, guint, u->marks->len - 1) : 0;
   if (u->stack->len <= floor)
-    return fail (u, error, "the pickle opcode 0x%02x needs a value, but the stack is empty",
+    return fail (u, error, _("the pickle opcode 0x%02x needs a value, but the stack is empty"),
                  u->data[u->op_offset]);
   *out = g_ptr_array_steal_index (u->stack, u->stack->len - 1);
   return TRUE;
@@ -110,7 +112,7 @@ static gboolean
 pop_mark (Unpickler *u, GPtrArray *items, GError **error)
 {
   if (u->marks->len == 0)
-    return fail (u, error, "the pickle opcode 0x%02x needs a MARK before it, found none",
+    return fail (u, error, _("the pickle opcode 0x%02x needs a MARK before it, found none"),
                  u->data[u->op_offset]);
   guint at = g_array_index (u->marks, guint, u->marks->len - 1);
   g_array_set_size (u->marks, u->marks->len - 1);
@@ -144,7 +146,7 @@ push_text (Unpickler *u, PyroPickleType type, gsize n, GError **error)
   if (!take (u, n, &p, error))
     return FALSE;
   if (type == PYRO_PICKLE_STRING && !valid_utf8 (p, n))
-    return fail (u, error, "expected a UTF-8 string of %" G_GSIZE_FORMAT " bytes, found invalid UTF-8", n);
+    return fail (u, error, _("expected a UTF-8 string of %zu bytes, found invalid UTF-8"), n);
   PyroPickleValue *v = new_value (u, type);
   v->text = g_malloc (n + 1);
   memcpy (v->text, p, n);
@@ -188,8 +190,8 @@ take_line (Unpickler *u, char **out, GError **error)
   if (nl == NULL)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, u->ctx, u->op_offset,
-                             "the pickle opcode '%c' needs a line ending in a newline, "
-                             "but the file ends first", u->data[u->op_offset]);
+                             _("the pickle opcode '%c' needs a line ending in a newline, "
+                               "but the file ends first"), u->data[u->op_offset]);
       return FALSE;
     }
   *out = g_strndup ((const char *) u->data + u->pos, (gsize) (nl - u->data) - u->pos);
@@ -212,7 +214,7 @@ memo_get (Unpickler *u, guint64 index, GError **error)
 {
   PyroPickleValue *v = g_hash_table_lookup (u->memo, &index);
   if (v == NULL)
-    return fail (u, error, "the pickle refers to memo entry %" G_GUINT64_FORMAT ", which was never stored", index);
+    return fail (u, error, _("the pickle refers to memo entry %" PRIu64 ", which was never stored"), index);
   push (u, v);
   return TRUE;
 }
@@ -222,7 +224,7 @@ memo_put (Unpickler *u, guint64 index, GError **error)
 {
   guint floor = u->marks->len ? g_array_index (u->marks, guint, u->marks->len - 1) : 0;
   if (u->stack->len <= floor)
-    return fail (u, error, "the pickle stores an empty stack in its memo");
+    return fail (u, error, _("the pickle stores an empty stack in its memo"));
   g_hash_table_insert (u->memo, g_memdup2 (&index, sizeof index), top (u));
   return TRUE;
 }
@@ -234,10 +236,10 @@ add_items (Unpickler *u, PyroPickleValue *container, GPtrArray *items, GError **
   guint8 op = u->data[u->op_offset];
   gboolean to_dict = op == 's' || op == 'u';
   if (container->type != (to_dict ? PYRO_PICKLE_DICT : PYRO_PICKLE_LIST))
-    return fail (u, error, "the pickle adds items to something that is not a %s",
+    return fail (u, error, _("the pickle adds items to something that is not a %s"),
                  to_dict ? "dict" : "list");
   if (to_dict && items->len % 2 != 0)
-    return fail (u, error, "expected key/value pairs for a dict, found an odd count (%u)", items->len);
+    return fail (u, error, _("expected key/value pairs for a dict, found an odd count (%u)"), items->len);
   for (guint i = 0; i < items->len; i++)
     g_ptr_array_add (container->items, g_ptr_array_index (items, i));
   return TRUE;
@@ -275,7 +277,7 @@ step (Unpickler *u, gboolean *stop, GError **error)
       if (!take (u, 1, &p, error))
         return FALSE;
       if (p[0] > 5)
-        return fail (u, error, "pickle protocol %u is newer than the 5 this reader knows", p[0]);
+        return fail (u, error, _("pickle protocol %u is newer than the 5 this reader knows"), p[0]);
       return TRUE;
     case 0x95: /* FRAME: a length hint only */
       return take (u, 8, &p, error);
@@ -286,7 +288,7 @@ step (Unpickler *u, gboolean *stop, GError **error)
       return TRUE;
     case '(': /* MARK */
       if (u->marks->len >= PYRO_PICKLE_MAX_DEPTH)
-        return fail (u, error, "the pickle nests MARKs deeper than %d", PYRO_PICKLE_MAX_DEPTH);
+        return fail (u, error, _("the pickle nests MARKs deeper than %d"), PYRO_PICKLE_MAX_DEPTH);
       g_array_append_val (u->marks, u->stack->len);
       return TRUE;
     case '0': /* POP */
@@ -340,7 +342,7 @@ step (Unpickler *u, gboolean *stop, GError **error)
                             ? PYRO_PICKLE_BOOL : PYRO_PICKLE_INT);
         a->number = g_ascii_strtod (line, &end);
         if (end == line || *end != '\0' || strpbrk (line, ".eEnN") != NULL)
-          return fail (u, error, "expected a decimal integer, found '%.40s'", line);
+          return fail (u, error, _("expected a decimal integer, found '%.40s'"), line);
         if (a->type == PYRO_PICKLE_BOOL)
           a->number = a->integer = line[1] == '1';
         else
@@ -375,7 +377,7 @@ step (Unpickler *u, gboolean *stop, GError **error)
         a = new_value (u, PYRO_PICKLE_FLOAT);
         a->number = g_ascii_strtod (line, &end);
         if (end == line || *end != '\0')
-          return fail (u, error, "expected a decimal number, found '%.40s'", line);
+          return fail (u, error, _("expected a decimal number, found '%.40s'"), line);
         push (u, a);
         return TRUE;
       }
@@ -418,7 +420,7 @@ step (Unpickler *u, gboolean *stop, GError **error)
       if (!pop_mark (u, a->items, error))
         return FALSE;
       if (a->items->len % 2 != 0)
-        return fail (u, error, "expected key/value pairs for a dict, found an odd count (%u)", a->items->len);
+        return fail (u, error, _("expected key/value pairs for a dict, found an odd count (%u)"), a->items->len);
       push (u, a);
       return TRUE;
     case 'a': /* APPEND */
@@ -470,7 +472,7 @@ step (Unpickler *u, gboolean *stop, GError **error)
       if (!pop (u, &b, error) || !pop (u, &a, error))
         return FALSE;
       if (a->type != PYRO_PICKLE_STRING || b->type != PYRO_PICKLE_STRING)
-        return fail (u, error, "expected a module and a name (strings) for a class reference");
+        return fail (u, error, _("expected a module and a name (strings) for a class reference"));
       return make_global (u, a->text, b->text);
     case 0x81: /* NEWOBJ: cls, args */
     case 'R':  /* REDUCE: callable, args — recorded, never called */
@@ -493,13 +495,13 @@ step (Unpickler *u, gboolean *stop, GError **error)
       if (!pop (u, &b, error) || !pop (u, &a, error))
         return FALSE;
       if (a->type != PYRO_PICKLE_OBJECT)
-        return fail (u, error, "the pickle sets the state of something that is not an object");
+        return fail (u, error, _("the pickle sets the state of something that is not an object"));
       a->state = b;
       push (u, a);
       return TRUE;
     default:
-      return fail (u, error, "unsupported pickle opcode 0x%02x ('%c'); this reader builds "
-                   "plain data only", op, g_ascii_isprint (op) ? op : '?');
+      return fail (u, error, _("unsupported pickle opcode 0x%02x ('%c'); this reader builds "
+                     "plain data only"), op, g_ascii_isprint (op) ? op : '?');
     }
 }
 
@@ -524,7 +526,7 @@ pyro_pickle_parse (const PyroLoadContext *ctx, GError **error)
       if (u.pos >= u.length)
         {
           pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, ctx, u.length,
-                                 "the pickle ends without its STOP opcode ('.')");
+                                 _("the pickle ends without its STOP opcode ('.')"));
           ok = FALSE;
           break;
         }

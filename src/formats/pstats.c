@@ -3,6 +3,7 @@
 #include "core/call-stats-tree.h"
 
 #include <string.h>
+#include <glib/gi18n.h>
 
 /* A key by the identity of its parts: cProfile writes a fresh tuple for
  * every caller entry, but its strings are shared through references, so
@@ -223,9 +224,9 @@ key_func (PstatsReader *r, const PyroMarshalValue *key, guint32 *out, GError **e
       || !(is_text (&key->items[2]) || key->items[2].type == PYRO_MARSHAL_CODE))
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, r->ctx, key->offset,
-                             "expected a function key (file, line, name), found %s%s",
+                             _("expected a function key (file, line, name), found %s%s"),
                              pyro_marshal_type_name (key->type),
-                             key->type == PYRO_MARSHAL_TUPLE ? " of other items" : "");
+                             key->type == PYRO_MARSHAL_TUPLE ? _(" of other items") : "");
       return FALSE;
     }
 
@@ -339,11 +340,11 @@ read_entry (PstatsReader *r, guint32 entry, const PyroMarshalValue *key,
       || value->items[4].type != PYRO_MARSHAL_DICT)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, r->ctx, value->offset,
-                             "expected the statistics (primitive calls, calls, own time, "
-                             "cumulative time, {callers}) of the function at byte %"
-                             G_GSIZE_FORMAT ", found %s%s", key->offset,
+                             _("expected the statistics (primitive calls, calls, own time, "
+                               "cumulative time, {callers}) of the function at byte %zu"
+                               ", found %s%s"), key->offset,
                              pyro_marshal_type_name (value->type),
-                             value->type == PYRO_MARSHAL_TUPLE ? " of other items" : "");
+                             value->type == PYRO_MARSHAL_TUPLE ? _(" of other items") : "");
       return FALSE;
     }
 
@@ -387,8 +388,8 @@ read_entry (PstatsReader *r, guint32 entry, const PyroMarshalValue *key,
       else
         {
           pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, r->ctx, cval->offset,
-                                 "expected a caller's (calls, primitive calls, own time, "
-                                 "cumulative time) or its call count, found %s",
+                                 _("expected a caller's (calls, primitive calls, own time, "
+                                   "cumulative time) or its call count, found %s"),
                                  pyro_marshal_type_name (cval->type));
           return FALSE;
         }
@@ -407,14 +408,14 @@ pstats_load (const PyroLoadContext *ctx, GError **error)
   if (root->type != PYRO_MARSHAL_DICT)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, ctx, root->offset,
-                             "expected a dict of function statistics (a cProfile or profile "
-                             "dump), found %s", pyro_marshal_type_name (root->type));
+                             _("expected a dict of function statistics (a cProfile or profile "
+                               "dump), found %s"), pyro_marshal_type_name (root->type));
       return NULL;
     }
   if (root->len == 0)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_EMPTY, ctx, root->offset,
-                             "the dump holds no functions: was anything run under the profiler?");
+                             _("the dump holds no functions: was anything run under the profiler?"));
       return NULL;
     }
 
@@ -469,7 +470,7 @@ pstats_sniff (const guint8 *data, gsize length, const char *basename)
 
 const PyroFormatReader pyro_pstats_reader = {
   .id = "pstats",
-  .name = "cProfile/profile dump (pstats)",
+  .name = N_("cProfile/profile dump (pstats)"),
   .extensions = pstats_extensions,
   .mime_type = "application/x-python-pstats",
   .sniff = pstats_sniff,

@@ -11,6 +11,7 @@
 
 #include <string.h>
 #include <sys/mman.h>
+#include <glib/gi18n.h>
 
 G_DEFINE_QUARK (pyro-format-error-quark, pyro_format_error)
 
@@ -81,7 +82,7 @@ list_reader_names (void)
 {
   GString *names = g_string_new (NULL);
   for (guint i = 0; readers[i] != NULL; i++)
-    g_string_append_printf (names, "%s%s", i ? ", " : "", readers[i]->name);
+    g_string_append_printf (names, "%s%s", i ? ", " : "", _(readers[i]->name));
   return names;
 }
 
@@ -102,7 +103,7 @@ pyro_format_load_file (const char *path, PyroProgressFunc progress, gpointer pro
   if (length == 0)
     {
       g_set_error (error, PYRO_FORMAT_ERROR, PYRO_FORMAT_ERROR_EMPTY,
-                   "%s: the file is empty; expected a profile", path);
+                   _("%s: the file is empty; expected a profile"), path);
       return NULL;
     }
   madvise ((void *) data, length, MADV_SEQUENTIAL);
@@ -112,7 +113,7 @@ pyro_format_load_file (const char *path, PyroProgressFunc progress, gpointer pro
     {
       g_autoptr (GString) names = list_reader_names ();
       g_set_error (error, PYRO_FORMAT_ERROR, PYRO_FORMAT_ERROR_UNKNOWN_FORMAT,
-                   "%s: byte 0: not a format Pyrometer reads (expected one of: %s)",
+                   _("%s: byte 0: not a format Pyrometer reads (expected one of: %s)"),
                    path, names->str);
       return NULL;
     }
@@ -142,7 +143,7 @@ pyro_format_set_error (GError **error, PyroFormatError code, const PyroLoadConte
   va_start (args, format);
   g_autofree char *message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, PYRO_FORMAT_ERROR, code, "%s: byte %" G_GSIZE_FORMAT ": %s",
+  g_set_error (error, PYRO_FORMAT_ERROR, code, _("%s: byte %zu: %s"),
                ctx->path, offset, message);
 }
 

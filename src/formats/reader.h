@@ -43,7 +43,7 @@ typedef enum {
 
 typedef struct {
   const char *id;                   /* "folded" */
-  const char *name;                 /* "Folded stacks", for people */
+  const char *name;                 /* "Folded stacks", for people: marked with N_(), shown with _() */
   const char *const *extensions;    /* without dot, NULL-terminated */
   const char *mime_type;
   PyroSniff (*sniff) (const guint8 *data, gsize length, const char *basename);

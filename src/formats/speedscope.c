@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n.h>
 
 #define SPEEDSCOPE_SCHEMA "https://www.speedscope.app/file-format-schema.json"
 
@@ -31,13 +32,13 @@ read_frames (SpeedscopeReader *r, JsonObject *root, GError **error)
   JsonNode *shared = json_object_get_member (root, "shared");
   if (shared == NULL || !JSON_NODE_HOLDS_OBJECT (shared))
     {
-      pyro_json_set_error (error, r->ctx, "shared", "expected an object holding \"frames\"");
+      pyro_json_set_error (error, r->ctx, "shared", _("expected an object holding \"frames\""));
       return FALSE;
     }
   JsonNode *frames = json_object_get_member (json_node_get_object (shared), "frames");
   if (frames == NULL || !JSON_NODE_HOLDS_ARRAY (frames))
     {
-      pyro_json_set_error (error, r->ctx, "shared.frames", "expected an array of frames");
+      pyro_json_set_error (error, r->ctx, "shared.frames", _("expected an array of frames"));
       return FALSE;
     }
   JsonArray *array = json_node_get_array (frames);
@@ -51,7 +52,7 @@ read_frames (SpeedscopeReader *r, JsonObject *root, GError **error)
       if (name == NULL)
         {
           g_autofree char *where = g_strdup_printf ("shared.frames[%u]", i);
-          pyro_json_set_error (error, r->ctx, where, "expected an object with a string \"name\"");
+          pyro_json_set_error (error, r->ctx, where, _("expected an object with a string \"name\""));
           return FALSE;
         }
       JsonObject *object = json_node_get_object (node);
@@ -118,7 +119,7 @@ read_sampled (SpeedscopeReader *r, JsonObject *object, guint index, guint32 thre
     {
       g_autofree char *where = g_strdup_printf ("profiles[%u]", index);
       pyro_json_set_error (error, r->ctx, where,
-                           "a sampled profile needs \"samples\" and \"weights\" arrays");
+                           _("a sampled profile needs \"samples\" and \"weights\" arrays"));
       return FALSE;
     }
   JsonArray *samples = json_node_get_array (samples_node);
@@ -127,7 +128,7 @@ read_sampled (SpeedscopeReader *r, JsonObject *object, guint index, guint32 thre
   if (json_array_get_length (weights) != n)
     {
       g_autofree char *where = g_strdup_printf ("profiles[%u].weights", index);
-      pyro_json_set_error (error, r->ctx, where, "expected %u weights (one per sample), found %u",
+      pyro_json_set_error (error, r->ctx, where, _("expected %u weights (one per sample), found %u"),
                            n, json_array_get_length (weights));
       return FALSE;
     }
@@ -140,13 +141,13 @@ read_sampled (SpeedscopeReader *r, JsonObject *object, guint index, guint32 thre
       if (!pyro_json_node_number (json_array_get_element (weights, i), &weight) || weight < 0)
         {
           g_autofree char *where = g_strdup_printf ("profiles[%u].weights[%u]", index, i);
-          pyro_json_set_error (error, r->ctx, where, "expected a non-negative number");
+          pyro_json_set_error (error, r->ctx, where, _("expected a non-negative number"));
           return FALSE;
         }
       if (!JSON_NODE_HOLDS_ARRAY (sample))
         {
           g_autofree char *where = g_strdup_printf ("profiles[%u].samples[%u]", index, i);
-          pyro_json_set_error (error, r->ctx, where, "expected an array of frame indices");
+          pyro_json_set_error (error, r->ctx, where, _("expected an array of frame indices"));
           return FALSE;
         }
       JsonArray *frames = json_node_get_array (sample);
@@ -158,7 +159,7 @@ read_sampled (SpeedscopeReader *r, JsonObject *object, guint index, guint32 thre
             {
               g_autofree char *where = g_strdup_printf ("profiles[%u].samples[%u][%u]", index, i, k);
               pyro_json_set_error (error, r->ctx, where,
-                                   "expected a frame index below %u (the length of shared.frames)",
+                                   _("expected a frame index below %u (the length of shared.frames)"),
                                    r->n_frames);
               return FALSE;
             }
@@ -180,7 +181,7 @@ read_evented (SpeedscopeReader *r, JsonObject *object, guint index, guint32 thre
   if (events_node == NULL || !JSON_NODE_HOLDS_ARRAY (events_node))
     {
       g_autofree char *where = g_strdup_printf ("profiles[%u]", index);
-      pyro_json_set_error (error, r->ctx, where, "an evented profile needs an \"events\" array");
+      pyro_json_set_error (error, r->ctx, where, _("an evented profile needs an \"events\" array"));
       return FALSE;
     }
   JsonArray *events = json_node_get_array (events_node);
@@ -201,7 +202,7 @@ read_evented (SpeedscopeReader *r, JsonObject *object, guint index, guint32 thre
         {
           g_autofree char *where = g_strdup_printf ("profiles[%u].events[%u]", index, i);
           pyro_json_set_error (error, r->ctx, where,
-                               "expected {\"type\": \"O\" or \"C\", \"at\": number, \"frame\": index below %u}",
+                               _("expected {\"type\": \"O\" or \"C\", \"at\": number, \"frame\": index below %u}"),
                                r->n_frames);
           return FALSE;
         }
@@ -209,7 +210,7 @@ read_evented (SpeedscopeReader *r, JsonObject *object, guint index, guint32 thre
         {
           g_autofree char *where = g_strdup_printf ("profiles[%u].events[%u]", index, i);
           pyro_json_set_error (error, r->ctx, where,
-                               "events must be in time order: \"at\" %g comes after %g", at, last);
+                               _("events must be in time order: \"at\" %g comes after %g"), at, last);
           return FALSE;
         }
       if (r->stack->len > 0 && at > last)
@@ -230,10 +231,10 @@ read_evented (SpeedscopeReader *r, JsonObject *object, guint index, guint32 thre
             {
               g_autofree char *where = g_strdup_printf ("profiles[%u].events[%u]", index, i);
               if (r->open->len == 0)
-                pyro_json_set_error (error, r->ctx, where, "closes frame %u, but no frame is open", f);
+                pyro_json_set_error (error, r->ctx, where, _("closes frame %u, but no frame is open"), f);
               else
                 pyro_json_set_error (error, r->ctx, where,
-                                     "closes frame %u, but the innermost open frame is %u", f,
+                                     _("closes frame %u, but the innermost open frame is %u"), f,
                                      g_array_index (r->open, guint, r->open->len - 1));
               return FALSE;
             }
@@ -255,7 +256,7 @@ read_profile (SpeedscopeReader *r, JsonNode *node, guint index, GError **error)
   g_autofree char *where = g_strdup_printf ("profiles[%u]", index);
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      pyro_json_set_error (error, r->ctx, where, "expected a profile object");
+      pyro_json_set_error (error, r->ctx, where, _("expected a profile object"));
       return FALSE;
     }
   JsonObject *object = json_node_get_object (node);
@@ -266,27 +267,27 @@ read_profile (SpeedscopeReader *r, JsonNode *node, guint index, GError **error)
   double scale, start = 0, end = 0;
   if (type == NULL || (!g_str_equal (type, "sampled") && !g_str_equal (type, "evented")))
     {
-      pyro_json_set_error (error, r->ctx, where, "expected \"type\": \"sampled\" or \"evented\"");
+      pyro_json_set_error (error, r->ctx, where, _("expected \"type\": \"sampled\" or \"evented\""));
       return FALSE;
     }
   if (!parse_unit (unit_name, &unit, &scale))
     {
       pyro_json_set_error (error, r->ctx, where,
-                           "expected \"unit\" to be one of none, nanoseconds, microseconds, "
-                           "milliseconds, seconds, bytes; found %s", unit_name ? unit_name : "none given");
+                           _("expected \"unit\" to be one of none, nanoseconds, microseconds, "
+                             "milliseconds, seconds, bytes; found %s"), unit_name ? unit_name : _("none given"));
       return FALSE;
     }
   if (!pyro_json_get_number (object, "startValue", &start)
       || !pyro_json_get_number (object, "endValue", &end))
     {
-      pyro_json_set_error (error, r->ctx, where, "expected numbers \"startValue\" and \"endValue\"");
+      pyro_json_set_error (error, r->ctx, where, _("expected numbers \"startValue\" and \"endValue\""));
       return FALSE;
     }
   if (r->have_unit && unit != r->profile->meta.unit)
     {
       pyro_json_set_error (error, r->ctx, where,
-                           "measures %s, but an earlier profile measures %s; Pyrometer shows "
-                           "one unit per trace", pyro_unit_to_string (unit),
+                           _("measures %s, but an earlier profile measures %s; Pyrometer shows "
+                             "one unit per trace"), pyro_unit_to_string (unit),
                            pyro_unit_to_string (r->profile->meta.unit));
       return FALSE;
     }
@@ -311,14 +312,14 @@ speedscope_load (const PyroLoadContext *ctx, GError **error)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, ctx,
                              pyro_json_skip_space (ctx->data, ctx->length),
-                             "expected a speedscope object {\"shared\": ..., \"profiles\": [...]}");
+                             _("expected a speedscope object {\"shared\": ..., \"profiles\": [...]}"));
       return NULL;
     }
   JsonObject *object = json_node_get_object (root);
   JsonNode *profiles = json_object_get_member (object, "profiles");
   if (profiles == NULL || !JSON_NODE_HOLDS_ARRAY (profiles))
     {
-      pyro_json_set_error (error, ctx, "profiles", "expected an array of profiles");
+      pyro_json_set_error (error, ctx, "profiles", _("expected an array of profiles"));
       return NULL;
     }
 
@@ -345,7 +346,7 @@ speedscope_load (const PyroLoadContext *ctx, GError **error)
     return NULL;
   if (n == 0)
     {
-      pyro_json_set_error (error, ctx, "profiles", "expected at least one profile, found none");
+      pyro_json_set_error (error, ctx, "profiles", _("expected at least one profile, found none"));
       return NULL;
     }
   const char *name = pyro_json_get_string (object, "name");
@@ -370,7 +371,7 @@ speedscope_sniff (const guint8 *data, gsize length, const char *basename)
 
 const PyroFormatReader pyro_speedscope_reader = {
   .id = "speedscope",
-  .name = "speedscope JSON",
+  .name = N_("speedscope JSON"),
   .extensions = speedscope_extensions,
   .mime_type = "application/x-speedscope+json",
   .sniff = speedscope_sniff,
