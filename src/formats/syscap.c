@@ -597,7 +597,7 @@ build_samples (Loader *l, GError **error)
         }
 
       g_array_set_size (stack, 0);
-      const guint64 *addrs = &g_array_index (l->addrs, guint64, s->first);
+      const guint64 *addrs = s->n > 0 ? &g_array_index (l->addrs, guint64, s->first) : NULL;
       for (guint k = s->n; k-- > 0;)
         {
           guint64 a = addrs[k];

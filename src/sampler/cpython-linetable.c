@@ -41,7 +41,9 @@ pyro_cpython_linetable_decode (const guint8 *table, gsize len, gint first_line,
                                gint32 *lines, gsize n_units)
 {
   Cursor c = { table, table + len };
-  gint line = first_line;
+  /* 64 bits: a damaged table can add deltas past the range of int; such a
+   * line is nonsense but must not overflow. */
+  gint64 line = first_line;
   gsize unit = 0;
 
   while (c.p < c.end && unit < n_units)
@@ -71,7 +73,7 @@ pyro_cpython_linetable_decode (const guint8 *table, gsize len, gint first_line,
         c.p = MIN (c.p + 1, c.end);
 
       for (gsize end = MIN (unit + n, n_units); unit < end; unit++)
-        lines[unit] = no_location ? PYRO_CPY_NO_LINE : line;
+        lines[unit] = no_location ? PYRO_CPY_NO_LINE : (gint32) CLAMP (line, G_MININT32, G_MAXINT32);
     }
   for (; unit < n_units; unit++)
     lines[unit] = PYRO_CPY_NO_LINE;
