@@ -103,7 +103,7 @@ static const char idle_script[] =
   "import threading, time\n"
   "def sleeper():\n"
   "    while True:\n"
-  "        time.sleep(0.2)\n"
+  "        time.sleep(10)\n"
   "def burner(n):\n"
   "    x = 0\n"
   "    for i in range(n):\n"
@@ -113,6 +113,46 @@ static const char idle_script[] =
   "end = time.monotonic() + 1.5\n"
   "while time.monotonic() < end:\n"
   "    burner(20000)\n";
+
+/* A pool of two worker processes, each running work_a and work_b. */
+static const char pool_script[] =
+  "import multiprocessing, os\n"
+  "def work_a(n):\n"
+  "    x = 0\n"
+  "    for i in range(n):\n"
+  "        x += (i * i) % 7\n"
+  "    return os.getpid()\n"
+  "def work_b(n):\n"
+  "    y = 0\n"
+  "    for i in range(n):\n"
+  "        y += (i ^ 3) % 5\n"
+  "    return os.getpid()\n"
+  "if __name__ == '__main__':\n"
+  "    multiprocessing.set_start_method('fork')\n"
+  "    with multiprocessing.Pool(2) as pool:\n"
+  "        pids = set()\n"
+  "        for r in range(3):\n"
+  "            pids.update(pool.map(work_a, [200000] * 4, chunksize=1))\n"
+  "            pids.update(pool.map(work_b, [200000] * 4, chunksize=1))\n"
+  "        assert len(pids) == 2, pids\n";
+
+/* A C function called through ctypes from a Python line (line 5). */
+static const char hot_c_source[] =
+  "__attribute__((noinline)) long hot_c (long n)\n"
+  "{\n"
+  "  volatile long x = 0;\n"
+  "  for (long i = 0; i < n; i++)\n"
+  "    x += i ^ (i >> 3);\n"
+  "  return x;\n"
+  "}\n";
+
+static const char ctypes_script[] =
+  "import ctypes, sys\n"                      /* 1 */
+  "lib = ctypes.CDLL(sys.argv[1])\n"          /* 2 */
+  "def call_c():\n"                           /* 3 */
+  "    for _ in range(25):\n"                 /* 4 */
+  "        lib.hot_c(ctypes.c_long(20000000))\n" /* 5 */
+  "call_c()\n";
 
 static void
 find_pythons (void)
@@ -463,19 +503,13 @@ test_threads (gconstpointer data)
 /* Records @argv with the recorder (as `pyrometer record` does) into a
  * capture in workdir and loads it back. */
 static PyroProfile *
-record_capture (PyroRecordMode mode, const char *const *argv, guint32 pid, double duration)
+record_capture_with (PyroRecordOptions *options)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *out = g_build_filename (workdir, "recording.syscap", NULL);
-  PyroRecordOptions options = {
-    .mode = mode,
-    .output = out,
-    .argv = argv,
-    .pid = pid,
-    .duration = duration,
-    .stack_source = pyro_cpython_stack_source_new (),
-  };
-  g_autoptr (PyroRecorder) recorder = pyro_recorder_new (&options);
+  options->output = out;
+  options->stack_source = pyro_cpython_stack_source_new ();
+  g_autoptr (PyroRecorder) recorder = pyro_recorder_new (options);
 
   if (!pyro_recorder_start (recorder, &error))
     {
@@ -491,6 +525,13 @@ record_capture (PyroRecordMode mode, const char *const *argv, guint32 pid, doubl
   PyroProfile *profile = pyro_format_load_file (out, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   return profile;
+}
+
+static PyroProfile *
+record_capture (PyroRecordMode mode, const char *const *argv, gboolean follow_children)
+{
+  PyroRecordOptions options = { .mode = mode, .argv = argv, .follow_children = follow_children };
+  return record_capture_with (&options);
 }
 
 static double
@@ -523,7 +564,7 @@ test_thread_state (gconstpointer data)
   if (!need_python (py))
     return;
   script = write_script ("idle.py", idle_script);
-  p = record_capture (PYRO_RECORD_PYTHON, (const char *const[]) { py->path, script, NULL }, 0, 0);
+  p = record_capture (PYRO_RECORD_PYTHON, (const char *const[]) { py->path, script, NULL }, FALSE);
   if (p == NULL)
     return;
   g_assert_nonnull (p->sample_flags);
@@ -552,6 +593,119 @@ test_thread_state (gconstpointer data)
   /* Near 100%: on a loaded machine the sleeper, woken, may hold the GIL
    * waiting for a CPU while the burner is counted as running. */
   g_assert_cmpfloat (burn_gil / burn, >=, 0.85);
+}
+
+/* --subprocesses: each pool worker is sampled, as a process of its own. */
+static void
+test_subprocesses (gconstpointer data)
+{
+  const Python *py = data;
+  g_autofree char *script = NULL;
+  g_autoptr (PyroProfile) p = NULL;
+  g_autoptr (GHashTable) pids_a = g_hash_table_new (NULL, NULL);
+  g_autoptr (GHashTable) pids_b = g_hash_table_new (NULL, NULL);
+  g_autoptr (GHashTable) pids = g_hash_table_new (NULL, NULL);
+  guint32 work_a, work_b;
+
+  if (!need_python (py))
+    return;
+  script = write_script ("pool.py", pool_script);
+  p = record_capture (PYRO_RECORD_PYTHON, (const char *const[]) { py->path, script, NULL }, TRUE);
+  if (p == NULL)
+    return;
+  work_a = find_func (p, "work_a", "pool.py");
+  work_b = find_func (p, "work_b", "pool.py");
+  g_assert_cmpuint (work_a, !=, PYRO_NONE);
+  g_assert_cmpuint (work_b, !=, PYRO_NONE);
+  for (guint i = 0; i < pyro_profile_n_threads (p); i++)
+    g_hash_table_add (pids, GUINT_TO_POINTER (g_array_index (p->threads, PyroThread, i).pid));
+  for (guint i = 0; i < pyro_profile_n_samples (p); i++)
+    {
+      guint32 stack = PYRO_COL (p->sample_stack, guint32, i);
+      const PyroThread *t = &g_array_index (p->threads, PyroThread, PYRO_COL (p->sample_thread, guint32, i));
+      if (stack_has_func (p, stack, work_a))
+        g_hash_table_add (pids_a, GUINT_TO_POINTER (t->pid));
+      if (stack_has_func (p, stack, work_b))
+        g_hash_table_add (pids_b, GUINT_TO_POINTER (t->pid));
+    }
+  g_test_message ("%s: %u processes; work_a seen in %u, work_b in %u", py->label,
+                  g_hash_table_size (pids), g_hash_table_size (pids_a), g_hash_table_size (pids_b));
+  /* The parent and both workers. */
+  g_assert_cmpuint (g_hash_table_size (pids), >=, 3);
+  g_assert_cmpuint (g_hash_table_size (pids_a), ==, 2);
+  g_assert_cmpuint (g_hash_table_size (pids_b), ==, 2);
+}
+
+/* The nearest Python frame above @stack, or PYRO_NONE. */
+static guint32
+python_caller (PyroProfile *p, guint32 stack)
+{
+  for (; stack != PYRO_NONE; stack = PYRO_COL (p->stack_parent, guint32, stack))
+    {
+      guint32 frame = PYRO_COL (p->stack_frame, guint32, stack);
+      if (pyro_profile_func_kind (p, PYRO_COL (p->frame_func, guint32, frame)) == PYRO_FUNC_PYTHON)
+        return frame;
+    }
+  return PYRO_NONE;
+}
+
+/* Mixed mode: a C function called from Python shows under the Python line
+ * that called it. */
+static void
+test_mixed (gconstpointer data)
+{
+  const Python *py = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *c_file = NULL;
+  g_autofree char *lib = g_build_filename (workdir, "libhot.so", NULL);
+  g_autofree char *script = NULL;
+  g_autoptr (GSubprocess) cc = NULL;
+  g_autoptr (PyroProfile) p = NULL;
+  guint32 hot, call_c;
+  guint in_hot = 0, under_line = 0;
+
+  if (!need_python (py))
+    return;
+  c_file = write_script ("hot.c", hot_c_source);
+  cc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_MERGE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                         "cc", "-O1", "-g", "-shared", "-fPIC", "-o", lib, c_file, NULL);
+  if (cc == NULL || !g_subprocess_wait_check (cc, NULL, NULL))
+    {
+      g_test_skip ("no C compiler to build the shared library");
+      return;
+    }
+  script = write_script ("mixed.py", ctypes_script);
+  PyroRecordOptions options = {
+    .mode = PYRO_RECORD_MIXED,
+    .call_graph = PYRO_CALL_GRAPH_DWARF,
+    .argv = (const char *const[]) { py->path, script, lib, NULL },
+  };
+  p = record_capture_with (&options);
+  if (p == NULL)
+    return;
+  hot = find_func (p, "hot_c", "hot.c");
+  call_c = find_func (p, "call_c", "mixed.py");
+  g_assert_cmpuint (hot, !=, PYRO_NONE);
+  g_assert_cmpuint (call_c, !=, PYRO_NONE);
+  for (guint i = 0; i < pyro_profile_n_samples (p); i++)
+    {
+      guint32 stack = PYRO_COL (p->sample_stack, guint32, i);
+      guint32 leaf = PYRO_COL (p->stack_frame, guint32, stack);
+      if (PYRO_COL (p->frame_func, guint32, leaf) != hot)
+        continue;
+      in_hot++;
+      guint32 caller = python_caller (p, stack);
+      if (caller != PYRO_NONE && PYRO_COL (p->frame_func, guint32, caller) == call_c
+          && PYRO_COL (p->frame_line, guint32, caller) == 5)
+        under_line++;
+    }
+  g_test_message ("%s: %u samples in hot_c, %u of them under mixed.py:5 in call_c", py->label,
+                  in_hot, under_line);
+  g_assert_cmpuint (in_hot, >=, 100);
+  /* The first unwinds through a new library load its unwind tables while
+   * the Python reads wait: the first few tens of milliseconds of a C call
+   * may get the Python stack read before it. */
+  g_assert_cmpfloat (under_line, >=, 0.8 * in_hot);
 }
 
 static void
@@ -788,6 +942,10 @@ main (int argc, char **argv)
       g_test_add_data_func (linetable, &pythons[i], test_linetable);
       g_autofree char *state = g_strdup_printf ("/cpython/%s/thread-state", pythons[i].label);
       g_test_add_data_func (state, &pythons[i], test_thread_state);
+      g_autofree char *children = g_strdup_printf ("/cpython/%s/pool-workers", pythons[i].label);
+      g_test_add_data_func (children, &pythons[i], test_subprocesses);
+      g_autofree char *mixed = g_strdup_printf ("/cpython/%s/mixed", pythons[i].label);
+      g_test_add_data_func (mixed, &pythons[i], test_mixed);
     }
   g_test_add_func ("/cpython/errors/exit-mid-sample", test_exit_mid_sample);
   g_test_add_func ("/cpython/errors/not-python", test_not_python);

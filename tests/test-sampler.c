@@ -320,6 +320,33 @@ test_fork (void)
   assert_ratio (p, child);
 }
 
+/* Children forked after attaching are followed (the events are inherited). */
+static void
+test_attach_fork (void)
+{
+  if (!need_sampler ())
+    return;
+  g_autofree char *script = g_strdup_printf ("sleep 0.5; exec %s fork 300", program_fp);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) target = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "sh", "-c",
+                                                     script, NULL);
+  g_assert_no_error (error);
+  const char *pid = g_subprocess_get_identifier (target);
+  g_autofree char *out = fixture_temp_path ("attach-fork.syscap");
+  g_auto (Run) r = { 0 };
+  run_pyrometer_env (&r, NULL, "record", "-p", pid, "-o", out, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autofree char *printed = NULL;
+  g_assert_true (g_subprocess_communicate_utf8 (target, NULL, NULL, &printed, NULL, &error));
+  g_assert_no_error (error);
+  guint32 child = (guint32) atoi (printed);
+  g_assert_cmpuint (child, >, 0);
+  g_autoptr (PyroProfile) p = load (out);
+  g_assert_cmpuint (threads_with_samples (p, (guint32) atoi (pid)), ==, 1);
+  g_assert_cmpuint (threads_with_samples (p, child), ==, 1);
+  assert_ratio (p, child);
+}
+
 static void
 assert_truncated_loads (const char *full, gsize cut, guint full_samples, guint *prev)
 {
@@ -547,6 +574,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sampler/threads", test_threads);
   g_test_add_func ("/sampler/attach-threads", test_attach_threads);
   g_test_add_func ("/sampler/fork", test_fork);
+  g_test_add_func ("/sampler/attach-fork", test_attach_fork);
   g_test_add_func ("/sampler/truncated", test_truncated);
   g_test_add_func ("/sampler/kill-target", test_kill_target);
   g_test_add_func ("/sampler/kill-recorder", test_kill_recorder);

@@ -69,7 +69,7 @@ on_progress (const PyroRecordProgress *p, gpointer user_data)
 }
 
 static gboolean
-parse_call_graph (const char *text, PyroCallGraph *out)
+parse_call_graph (const char *text, PyroCallGraphMode *out)
 {
   if (text == NULL)
     *out = PYRO_CALL_GRAPH_AUTO;
@@ -94,6 +94,7 @@ pyro_cli_record (int argc, char **argv)
   double duration = 0;
   g_autofree char *output = NULL;
   int pid = 0;
+  gboolean subprocesses = FALSE;
   g_auto (GStrv) command = NULL;
   const GOptionEntry entries[] = {
     { "freq", 'F', 0, G_OPTION_ARG_INT, &frequency, N_("Samples per second of CPU time (default 999)"), N_("HZ") },
@@ -108,6 +109,9 @@ pyro_cli_record (int argc, char **argv)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       N_("The capture to write (default pyrometer-COMMAND-DATE-TIME.syscap)"), N_("OUT") },
     { "pid", 'p', 0, G_OPTION_ARG_INT, &pid, N_("Attach to this running process instead of launching one"), N_("PID") },
+    { "subprocesses", 0, 0, G_OPTION_ARG_NONE, &subprocesses,
+      N_("Python mode: also sample the child processes of the target (multiprocessing workers); "
+         "native and mixed mode always follow them"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &command, NULL, N_("-- COMMAND [ARG…]") },
     { NULL },
   };
@@ -158,6 +162,7 @@ pyro_cli_record (int argc, char **argv)
   options.output = output;
   options.pid = (guint32) pid;
   options.argv = (const char *const *) command;
+  options.follow_children = subprocesses;
   if (!parse_mode (mode, (const char *const *) command, pid, &options.mode))
     return pyro_cli_fail ("record", PYRO_EXIT_USAGE, _("--mode takes auto, native, python or mixed, not '%s'"), mode);
   if (options.mode != PYRO_RECORD_NATIVE)

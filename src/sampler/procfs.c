@@ -56,6 +56,34 @@ pyro_proc_tasks (guint32 pid, GError **error)
   return tids;
 }
 
+GArray *
+pyro_proc_children (guint32 pid)
+{
+  g_autoptr (GArray) tids = pyro_proc_tasks (pid, NULL);
+  if (tids == NULL)
+    return NULL;
+  GArray *children = g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (guint i = 0; i < tids->len; i++)
+    {
+      char path[64];
+      g_autofree char *text = NULL;
+      g_snprintf (path, sizeof path, "/proc/%u/task/%u/children", pid, g_array_index (tids, guint32, i));
+      if (!g_file_get_contents (path, &text, NULL, NULL))
+        continue;
+      g_auto (GStrv) words = g_strsplit (g_strstrip (text), " ", -1);
+      for (guint w = 0; words[w] != NULL; w++)
+        {
+          guint64 child;
+          if (g_ascii_string_to_unsigned (words[w], 10, 1, G_MAXINT32, &child, NULL))
+            {
+              guint32 c = (guint32) child;
+              g_array_append_val (children, c);
+            }
+        }
+    }
+  return children;
+}
+
 char *
 pyro_proc_cmdline (guint32 pid)
 {

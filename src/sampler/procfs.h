@@ -17,6 +17,9 @@ typedef struct {
 gint64 pyro_proc_rss (guint32 pid);
 /* Thread ids of @pid (its tasks), or NULL when the process is gone. */
 GArray *pyro_proc_tasks (guint32 pid, GError **error);
+/* Process ids of the children of @pid (every thread's, from
+ * /proc/PID/task/TID/children), or NULL when the process is gone. */
+GArray *pyro_proc_children (guint32 pid);
 /* The command line with arguments separated by spaces, or NULL. */
 char *pyro_proc_cmdline (guint32 pid);
 /* The short name of thread @tid of @pid (comm), or NULL. */

@@ -35,6 +35,10 @@ G_DEFINE_QUARK (pyro-sampler-error-quark, pyro_sampler_error)
  * or ran another program. */
 #define SOURCE_RETRY_US 10000
 #define SOURCE_RETRY_WINDOW_US (2 * G_USEC_PER_SEC)
+/* Mixed mode: Python stacks kept per thread, and how long a native sample
+ * may wait for the Python stack read after it. */
+#define PYTHON_HISTORY_NS (200 * G_GINT64_CONSTANT (1000000))
+#define SPLICE_WAIT_NS (100 * G_GINT64_CONSTANT (1000000))
 #define REGS_MASK (((G_GUINT64_CONSTANT (1) << PERF_REG_X86_64_MAX) - 1)                     \
                    & ~((G_GUINT64_CONSTANT (1) << PERF_REG_X86_DS)                            \
                        | (G_GUINT64_CONSTANT (1) << PERF_REG_X86_ES)                          \
@@ -56,6 +60,7 @@ typedef struct {
   gboolean source_attached;
   gboolean source_refused;
   gboolean source_failed;     /* refused for good (no right to read it) */
+  gint64 source_read_at;      /* ns: start of the last complete read of its stacks */
   gint64 source_next_try;     /* µs: a refused process is offered again ... */
   gint64 source_retry_until;  /* ... until then, or when it runs another program */
   dev_t exe_dev;
@@ -66,6 +71,21 @@ typedef struct {
   guint32 pid;
   guint64 address;
 } AddressKey;
+
+/* A Python stack read at @time (mixed mode). */
+typedef struct {
+  gint64 time;
+  GArray *addrs;  /* jitmap addresses, leaf first */
+} PythonStack;
+
+/* A native sample waiting for the Python stacks read after it. */
+typedef struct {
+  gint64 time;
+  guint32 pid;
+  guint32 tid;
+  guint n;
+  guint64 addrs[];
+} PendingSample;
 
 /* A thread the stack source reported: its state counters (see
  * PYRO_SYSCAP_THREAD_STATE_CATEGORY) and the name last written. */
@@ -82,7 +102,7 @@ struct _PyroRecorder {
   guint frequency;
   PyroSampleEvent event;
   PyroRecordMode mode;
-  PyroCallGraph call_graph;
+  PyroCallGraphMode call_graph;
   double duration;
   char *output;
   guint32 pid;
@@ -90,6 +110,7 @@ struct _PyroRecorder {
   char *cwd;
   PyroStackSource *source;
   gboolean launched;
+  gboolean follow_children;
 
   PyroRecordProgressFunc progress_func;
   gpointer progress_data;
@@ -103,7 +124,8 @@ struct _PyroRecorder {
   GHashTable *threads;       /* tid -> pid */
   GHashTable *addresses;     /* AddressKey* set: what to resolve at the end */
   GHashTable *python_frames; /* jitmap address -> PyroSyscapSymbol* */
-  GHashTable *python_stacks; /* tid -> GArray of jitmap addresses, leaf first (mixed) */
+  GHashTable *python_stacks; /* tid -> GArray of PythonStack, oldest first (mixed) */
+  GPtrArray *pending;        /* PendingSample*, in arrival order (mixed) */
   GHashTable *source_threads; /* tid -> SourceThread* */
   PyroSymbolizer *symbolizer;
   guint64 samples;
@@ -115,6 +137,7 @@ struct _PyroRecorder {
   guint n_cpus;
   GArray *fds;               /* int: every event */
   GHashTable *traced;        /* tids with their own events (attach, or after a switch) */
+  GHashTable *inherited;     /* tids born under an inherited event (FORK records; lock) */
   StackMode stacks;
   guint judged;
   guint shallow;
@@ -187,6 +210,7 @@ pyro_recorder_new (const PyroRecordOptions *options)
   self->cwd = g_strdup (options->cwd);
   self->source = options->stack_source;
   self->launched = options->pid == 0;
+  self->follow_children = options->follow_children;
   self->stacks = options->call_graph == PYRO_CALL_GRAPH_DWARF ? STACKS_DWARF : STACKS_FP;
   g_mutex_init (&self->lock);
   self->processes = g_hash_table_new_full (NULL, NULL, NULL, g_free);
@@ -194,8 +218,10 @@ pyro_recorder_new (const PyroRecordOptions *options)
   self->addresses = g_hash_table_new_full (address_hash, address_equal, g_free, NULL);
   self->python_frames = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, python_frame_free);
   self->python_stacks = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  self->pending = g_ptr_array_new_with_free_func (g_free);
   self->source_threads = g_hash_table_new_full (NULL, NULL, NULL, source_thread_free);
   self->traced = g_hash_table_new (NULL, NULL);
+  self->inherited = g_hash_table_new (NULL, NULL);
   self->fds = g_array_new (FALSE, FALSE, sizeof (int));
   self->wake_fd = -1;
   self->child = -1;
@@ -230,8 +256,10 @@ pyro_recorder_free (PyroRecorder *self)
   g_hash_table_unref (self->addresses);
   g_hash_table_unref (self->python_frames);
   g_hash_table_unref (self->python_stacks);
+  g_ptr_array_unref (self->pending);
   g_hash_table_unref (self->source_threads);
   g_hash_table_unref (self->traced);
+  g_hash_table_unref (self->inherited);
   g_mutex_clear (&self->lock);
   g_free (self->output);
   g_strfreev (self->argv);
@@ -311,6 +339,18 @@ ensure_process (PyroRecorder *self, guint32 pid, gint64 time, gboolean synthesiz
 }
 
 static void
+process_exited (PyroRecorder *self, Process *p, gint64 time)
+{
+  if (p->exited)
+    return;
+  p->exited = TRUE;
+  sysprof_capture_writer_add_exit (self->writer, time, -1, (int32_t) p->pid);
+  g_autofree char *name = g_strdup_printf ("process %u", p->pid);
+  sysprof_capture_writer_add_mark (self->writer, p->start, -1, (int32_t) p->pid,
+                                   MAX (time - p->start, 0), "pyrometer", "process", name);
+}
+
+static void
 write_thread_name (PyroRecorder *self, gint64 time, guint32 pid, guint32 tid, const char *name)
 {
   g_autofree char *text = g_strdup_printf ("%u\t%u\t%s", pid, tid, name);
@@ -355,13 +395,39 @@ take (Cursor *c, void *out, gsize n)
   return TRUE;
 }
 
-/* Replaces the interpreter's evaluation frames of @native (leaf first) with
- * the thread's last Python stack. */
-static guint
-splice_python (PyroRecorder *self, guint32 pid, guint32 tid, const guint64 *native, guint n,
-               guint64 *out, guint max)
+static void
+python_stack_clear (gpointer p)
 {
-  GArray *py = g_hash_table_lookup (self->python_stacks, GUINT_TO_POINTER (tid));
+  g_array_unref (((PythonStack *) p)->addrs);
+}
+
+/* The Python stack of @tid read nearest in time to @time, or NULL. */
+static GArray *
+python_stack_at (PyroRecorder *self, guint32 tid, gint64 time)
+{
+  GArray *history = g_hash_table_lookup (self->python_stacks, GUINT_TO_POINTER (tid));
+  GArray *best = NULL;
+  gint64 best_distance = G_MAXINT64;
+  for (guint i = 0; history != NULL && i < history->len; i++)
+    {
+      const PythonStack *ps = &g_array_index (history, PythonStack, i);
+      gint64 distance = ABS (ps->time - time);
+      if (distance < best_distance)
+        {
+          best = ps->addrs;
+          best_distance = distance;
+        }
+    }
+  return best;
+}
+
+/* Replaces the interpreter's evaluation frames of @native (leaf first) with
+ * the thread's Python stack read nearest to @time. */
+static guint
+splice_python (PyroRecorder *self, gint64 time, guint32 pid, guint32 tid, const guint64 *native,
+               guint n, guint64 *out, guint max)
+{
+  GArray *py = python_stack_at (self, tid, time);
   if (py == NULL || py->len == 0 || self->source->klass->is_eval_frame == NULL)
     {
       memcpy (out, native, MIN (n, max) * sizeof (guint64));
@@ -476,9 +542,15 @@ handle_sample (PyroRecorder *self, const struct perf_event_header *header)
 
   if (self->mode == PYRO_RECORD_MIXED && self->source != NULL)
     {
-      guint64 spliced[MAX_FRAMES];
-      guint m = splice_python (self, pid_tid[0], pid_tid[1], addrs, n, spliced, MAX_FRAMES);
-      write_sample (self, (gint64) time, pid_tid[0], pid_tid[1], spliced, m);
+      /* The reader may run ahead of the Python reads: the sample waits for
+       * the read after it, to splice the stack nearest in time. */
+      PendingSample *ps = g_malloc (sizeof *ps + n * sizeof (guint64));
+      ps->time = (gint64) time;
+      ps->pid = pid_tid[0];
+      ps->tid = pid_tid[1];
+      ps->n = n;
+      memcpy (ps->addrs, addrs, n * sizeof (guint64));
+      g_ptr_array_add (self->pending, ps);
     }
   else
     write_sample (self, (gint64) time, pid_tid[0], pid_tid[1], addrs, n);
@@ -557,6 +629,7 @@ handle_record (const struct perf_event_header *header, gpointer user_data)
           break;
         memcpy (ids, body, 16);
         gint64 time = record_time (header);
+        g_hash_table_add (self->inherited, GUINT_TO_POINTER (ids[2]));
         if (ids[0] != ids[1])
           {
             pyro_symbolizer_fork (self->symbolizer, ids[1], ids[0]);
@@ -574,14 +647,8 @@ handle_record (const struct perf_event_header *header, gpointer user_data)
         memcpy (ids, body, 16);
         gint64 time = record_time (header);
         Process *p = g_hash_table_lookup (self->processes, GUINT_TO_POINTER (ids[0]));
-        if (ids[0] == ids[2] && p != NULL && !p->exited)
-          {
-            p->exited = TRUE;
-            sysprof_capture_writer_add_exit (self->writer, time, -1, (int32_t) ids[0]);
-            g_autofree char *name = g_strdup_printf ("process %u", ids[0]);
-            sysprof_capture_writer_add_mark (self->writer, p->start, -1, (int32_t) ids[0],
-                                             MAX (time - p->start, 0), "pyrometer", "process", name);
-          }
+        if (ids[0] == ids[2] && p != NULL)
+          process_exited (self, p, time);
         break;
       }
 
@@ -715,6 +782,8 @@ open_task (PyroRecorder *self, guint32 tid, gboolean inherit, gboolean enable, G
   return TRUE;
 }
 
+static void drain_all (PyroRecorder *self);
+
 /* Attach mode: events for every task of @pid not yet traced. */
 static gboolean
 trace_tasks (PyroRecorder *self, guint32 pid, gboolean enable, GError **error)
@@ -727,13 +796,21 @@ trace_tasks (PyroRecorder *self, guint32 pid, gboolean enable, GError **error)
                    "process %u does not exist (it may have exited)", pid);
       return FALSE;
     }
+  /* Threads and children born since the events were opened are followed by
+   * inheritance: their FORK records, written before they can be listed,
+   * say which. */
+  if (enable)
+    drain_all (self);
   for (guint i = 0; i < tids->len; i++)
     {
       guint32 tid = g_array_index (tids, guint32, i);
-      if (g_hash_table_contains (self->traced, GUINT_TO_POINTER (tid)))
+      g_mutex_lock (&self->lock);
+      gboolean covered = g_hash_table_contains (self->inherited, GUINT_TO_POINTER (tid));
+      g_mutex_unlock (&self->lock);
+      if (covered || g_hash_table_contains (self->traced, GUINT_TO_POINTER (tid)))
         continue;
       g_autoptr (GError) task_error = NULL;
-      if (!open_task (self, tid, FALSE, enable, &task_error))
+      if (!open_task (self, tid, TRUE, enable, &task_error))
         {
           /* A thread that ended since the listing is not an error. */
           if (g_error_matches (task_error, PYRO_SAMPLER_ERROR, PYRO_SAMPLER_ERROR_NO_PROCESS))
@@ -766,7 +843,7 @@ switch_to_dwarf (PyroRecorder *self)
       guint32 pid = GPOINTER_TO_UINT (l->data);
       g_autoptr (GArray) tids = pyro_proc_tasks (pid, NULL);
       for (guint i = 0; tids != NULL && i < tids->len; i++)
-        open_task (self, g_array_index (tids, guint32, i), self->launched, TRUE, NULL);
+        open_task (self, g_array_index (tids, guint32, i), TRUE, TRUE, NULL);
     }
 }
 
@@ -788,12 +865,38 @@ report_end (PyroRecorder *self, PyroRecordEnd reason)
     self->ended_func (reason, self->ended_data);
 }
 
+/* Writes the pending mixed samples whose Python stacks have been read since
+ * (all of them when @all); lock held. */
+static void
+write_pending (PyroRecorder *self, gboolean all)
+{
+  gint64 now = now_ns ();
+  guint kept = 0;
+  for (guint i = 0; i < self->pending->len; i++)
+    {
+      PendingSample *ps = g_ptr_array_index (self->pending, i);
+      Process *p = g_hash_table_lookup (self->processes, GUINT_TO_POINTER (ps->pid));
+      gboolean read_after = p == NULL || !p->source_attached || p->source_read_at > ps->time;
+      if (!all && !read_after && now - ps->time < SPLICE_WAIT_NS)
+        {
+          self->pending->pdata[kept++] = ps;
+          continue;
+        }
+      guint64 spliced[MAX_FRAMES];
+      guint m = splice_python (self, ps->time, ps->pid, ps->tid, ps->addrs, ps->n, spliced, MAX_FRAMES);
+      write_sample (self, ps->time, ps->pid, ps->tid, spliced, m);
+      g_free (ps);
+    }
+  self->pending->len = kept;
+}
+
 static void
 drain_all (PyroRecorder *self)
 {
   g_mutex_lock (&self->lock);
   for (guint i = 0; i < self->n_cpus; i++)
     pyro_perf_ring_drain (&self->rings[i], handle_record, self);
+  write_pending (self, FALSE);
   g_mutex_unlock (&self->lock);
 }
 
@@ -926,7 +1029,22 @@ emit_python (const PyroStackThread *thread, const PyroStackFrame *frames, guint 
       g_array_unref (addrs);
     }
   else
-    g_hash_table_insert (self->python_stacks, GUINT_TO_POINTER (tid), addrs);
+    {
+      GArray *history = g_hash_table_lookup (self->python_stacks, GUINT_TO_POINTER (tid));
+      if (history == NULL)
+        {
+          history = g_array_new (FALSE, FALSE, sizeof (PythonStack));
+          g_array_set_clear_func (history, python_stack_clear);
+          g_hash_table_insert (self->python_stacks, GUINT_TO_POINTER (tid), history);
+        }
+      guint old = 0;
+      while (old < history->len
+             && ctx->time - g_array_index (history, PythonStack, old).time > PYTHON_HISTORY_NS)
+        old++;
+      g_array_remove_range (history, 0, old);
+      PythonStack ps = { ctx->time, addrs };
+      g_array_append_val (history, ps);
+    }
   g_mutex_unlock (&self->lock);
 }
 
@@ -992,7 +1110,11 @@ poll_stack_source (PyroRecorder *self)
           p->source_refused = FALSE;
         }
       EmitContext ctx = { self, p->pid, now_ns () };
-      if (!self->source->klass->sample (self->source, p->pid, emit_python, &ctx))
+      gboolean alive = self->source->klass->sample (self->source, p->pid, emit_python, &ctx);
+      g_mutex_lock (&self->lock);
+      p->source_read_at = ctx.time;
+      g_mutex_unlock (&self->lock);
+      if (!alive)
         {
           self->source->klass->detach (self->source, p->pid);
           p->exited = TRUE;
@@ -1029,6 +1151,42 @@ poll_rss (PyroRecorder *self, gint64 time)
                                          (const SysprofCaptureCounterValue *) values->data, ids->len);
   self->rss_total = total;
   g_mutex_unlock (&self->lock);
+}
+
+/* Python mode has no perf events to report forks and exits: the children of
+ * every process followed are looked up in /proc. */
+static void
+scan_children (PyroRecorder *self)
+{
+  g_mutex_lock (&self->lock);
+  g_autoptr (GList) list = g_hash_table_get_values (self->processes);
+  g_mutex_unlock (&self->lock);
+  for (GList *l = list; l != NULL; l = l->next)
+    {
+      Process *p = l->data;
+      if (p->exited)
+        continue;
+      if (!pyro_proc_alive (p->pid))
+        {
+          g_mutex_lock (&self->lock);
+          process_exited (self, p, now_ns ());
+          g_mutex_unlock (&self->lock);
+          continue;
+        }
+      g_autoptr (GArray) children = pyro_proc_children (p->pid);
+      for (guint i = 0; children != NULL && i < children->len; i++)
+        {
+          guint32 child = g_array_index (children, guint32, i);
+          g_mutex_lock (&self->lock);
+          if (!g_hash_table_contains (self->processes, GUINT_TO_POINTER (child)))
+            {
+              gint64 time = now_ns ();
+              sysprof_capture_writer_add_fork (self->writer, time, -1, (int32_t) p->pid, (int32_t) child);
+              ensure_process (self, child, time, FALSE);
+            }
+          g_mutex_unlock (&self->lock);
+        }
+    }
 }
 
 static gboolean
@@ -1074,6 +1232,8 @@ tick_thread (gpointer data)
             }
           if (!self->launched && self->mode != PYRO_RECORD_PYTHON)
             trace_tasks (self, self->pid, TRUE, NULL);
+          if (self->follow_children && self->mode == PYRO_RECORD_PYTHON)
+            scan_children (self);
           if (target_gone (self))
             {
               report_end (self, PYRO_RECORD_END_TARGET_EXITED);
@@ -1442,6 +1602,9 @@ pyro_recorder_finish (PyroRecorder *self, GError **error)
   for (guint i = 0; i < self->fds->len; i++)
     ioctl (g_array_index (self->fds, int, i), PERF_EVENT_IOC_DISABLE, 0);
   drain_all (self);
+  g_mutex_lock (&self->lock);
+  write_pending (self, TRUE);
+  g_mutex_unlock (&self->lock);
 
   if (self->launched)
     kill_child (self);

@@ -31,11 +31,12 @@ typedef enum {
   PYRO_SAMPLE_EVENT_CYCLES,
 } PyroSampleEvent;
 
+/* How native stacks are walked (not core/call-graph.h's PyroCallGraph). */
 typedef enum {
   PYRO_CALL_GRAPH_AUTO,   /* frame pointers, DWARF when their stacks are one frame deep */
   PYRO_CALL_GRAPH_FP,
   PYRO_CALL_GRAPH_DWARF,  /* a copy of the user stack unwound with its CFI */
-} PyroCallGraph;
+} PyroCallGraphMode;
 
 typedef enum {
   PYRO_RECORD_NATIVE,  /* perf_event_open stacks only */
@@ -52,7 +53,7 @@ typedef enum {
 typedef struct {
   guint frequency;             /* Hz; 0 means 999 */
   PyroSampleEvent event;
-  PyroCallGraph call_graph;
+  PyroCallGraphMode call_graph;
   PyroRecordMode mode;
   double duration;             /* seconds; 0 runs until stopped or the target exits */
   const char *output;          /* path of the capture to write */
@@ -60,6 +61,10 @@ typedef struct {
   const char *const *argv;     /* the command to launch */
   const char *cwd;             /* nullable: working directory of the command */
   PyroStackSource *stack_source; /* nullable; taken over by the recorder */
+  /* Python mode: also read the stacks of the target's child processes
+   * (multiprocessing workers), and of theirs, each process its own thread
+   * group.  Native and mixed recordings always follow children. */
+  gboolean follow_children;
 } PyroRecordOptions;
 
 typedef struct {
