@@ -45,6 +45,7 @@ enum {
   PROP_CAN_UNDO,
   PROP_INVERTED,
   PROP_MEMORY_GROWTH,
+  PROP_SHOW_IDLE,
   PROP_SELECTED_FUNC,
   N_PROPS
 };
@@ -480,6 +481,7 @@ reload_done (GObject *source, GAsyncResult *result, gpointer user_data)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INVERTED]);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY_GROWTH]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_IDLE]);
     }
   if (self->file != job->file)
     {
@@ -646,6 +648,33 @@ pyro_document_has_memory_growth (PyroDocument *self)
   return self->profile != NULL && self->profile->sample_bytes != NULL;
 }
 
+void
+pyro_document_set_show_idle (PyroDocument *self, gboolean show_idle)
+{
+  g_return_if_fail (PYRO_IS_DOCUMENT (self));
+  show_idle = !!show_idle;
+  if (self->profile == NULL || self->selection->show_idle == show_idle)
+    return;
+  remember (self);
+  self->selection->show_idle = show_idle;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_IDLE]);
+  recompute (self);
+}
+
+gboolean
+pyro_document_get_show_idle (PyroDocument *self)
+{
+  g_return_val_if_fail (PYRO_IS_DOCUMENT (self), FALSE);
+  return self->selection->show_idle;
+}
+
+gboolean
+pyro_document_has_thread_state (PyroDocument *self)
+{
+  g_return_val_if_fail (PYRO_IS_DOCUMENT (self), FALSE);
+  return self->profile != NULL && self->profile->sample_flags != NULL;
+}
+
 gboolean
 pyro_document_get_inverted (PyroDocument *self)
 {
@@ -661,6 +690,7 @@ pyro_document_undo (PyroDocument *self)
     return FALSE;
   gboolean was_inverted = self->selection->invert;
   PyroWeightKind was_weight = self->selection->weight;
+  gboolean was_showing_idle = self->selection->show_idle;
   pyro_selection_free (self->selection);
   self->selection = g_ptr_array_steal_index (self->history, self->history->len - 1);
   if (self->history->len == 0)
@@ -669,6 +699,8 @@ pyro_document_undo (PyroDocument *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INVERTED]);
   if (was_weight != self->selection->weight)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY_GROWTH]);
+  if (was_showing_idle != self->selection->show_idle)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_IDLE]);
   recompute (self);
   return TRUE;
 }
@@ -811,6 +843,9 @@ pyro_document_get_property (GObject *object, guint prop_id, GValue *value, GPara
     case PROP_MEMORY_GROWTH:
       g_value_set_boolean (value, self->selection->weight == PYRO_WEIGHT_MEMORY_GROWTH);
       break;
+    case PROP_SHOW_IDLE:
+      g_value_set_boolean (value, self->selection->show_idle);
+      break;
     case PROP_SELECTED_FUNC:
       g_value_set_uint (value, self->selected_func);
       break;
@@ -832,6 +867,9 @@ pyro_document_set_property (GObject *object, guint prop_id, const GValue *value,
       break;
     case PROP_MEMORY_GROWTH:
       pyro_document_set_memory_growth (self, g_value_get_boolean (value));
+      break;
+    case PROP_SHOW_IDLE:
+      pyro_document_set_show_idle (self, g_value_get_boolean (value));
       break;
     case PROP_SELECTED_FUNC:
       pyro_document_set_selected_func (self, g_value_get_uint (value));
@@ -904,6 +942,9 @@ pyro_document_class_init (PyroDocumentClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_MEMORY_GROWTH] =
     g_param_spec_boolean ("memory-growth", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_IDLE] =
+    g_param_spec_boolean ("show-idle", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SELECTED_FUNC] =
     g_param_spec_uint ("selected-func", NULL, NULL, 0, G_MAXUINT32, PYRO_NONE,

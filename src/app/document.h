@@ -76,6 +76,11 @@ gboolean          pyro_document_get_inverted (PyroDocument *self);
 void              pyro_document_set_memory_growth (PyroDocument *self, gboolean memory_growth);
 gboolean          pyro_document_get_memory_growth (PyroDocument *self);
 gboolean          pyro_document_has_memory_growth (PyroDocument *self);
+/* Count the samples of threads that were not running (hidden by default);
+ * undoable.  Only traces that carry thread state have such samples. */
+void              pyro_document_set_show_idle (PyroDocument *self, gboolean show_idle);
+gboolean          pyro_document_get_show_idle (PyroDocument *self);
+gboolean          pyro_document_has_thread_state (PyroDocument *self);
 /* Undoes the last change of the selection; FALSE when there is none. */
 gboolean          pyro_document_undo (PyroDocument *self);
 gboolean          pyro_document_get_can_undo (PyroDocument *self);

@@ -212,6 +212,23 @@ memory_growth_change_state (GSimpleAction *action, GVariant *value, gpointer use
   pyro_document_set_memory_growth (self->document, g_variant_get_boolean (value));
 }
 
+/* "Show Idle Samples": samples of threads that slept or waited, which a
+ * Python recording marks, count again. */
+static void
+show_idle_change_state (GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+  PyroWindow *self = user_data;
+  pyro_document_set_show_idle (self->document, g_variant_get_boolean (value));
+}
+
+static void
+show_idle_changed (PyroWindow *self)
+{
+  GAction *idle = g_action_map_lookup_action (G_ACTION_MAP (self), "show-idle");
+  g_simple_action_set_state (G_SIMPLE_ACTION (idle),
+                             g_variant_new_boolean (pyro_document_get_show_idle (self->document)));
+}
+
 static void
 memory_growth_changed (PyroWindow *self)
 {
@@ -232,6 +249,10 @@ state_changed (PyroWindow *self)
   if (memory != NULL)
     g_simple_action_set_enabled (G_SIMPLE_ACTION (memory),
                                  state == PYRO_DOCUMENT_READY && pyro_document_has_memory_growth (self->document));
+  GAction *idle = g_action_map_lookup_action (G_ACTION_MAP (self), "show-idle");
+  if (idle != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (idle),
+                                 state == PYRO_DOCUMENT_READY && pyro_document_has_thread_state (self->document));
   switch (state)
     {
     case PYRO_DOCUMENT_EMPTY:
@@ -799,6 +820,12 @@ pyro_window_init (PyroWindow *self)
   g_signal_connect (memory, "change-state", G_CALLBACK (memory_growth_change_state), self);
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (memory));
   g_signal_connect_swapped (self->document, "notify::memory-growth", G_CALLBACK (memory_growth_changed), self);
+  g_autoptr (GSimpleAction) idle = g_simple_action_new_stateful ("show-idle", NULL,
+                                                                 g_variant_new_boolean (FALSE));
+  g_simple_action_set_enabled (idle, FALSE);
+  g_signal_connect (idle, "change-state", G_CALLBACK (show_idle_change_state), self);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (idle));
+  g_signal_connect_swapped (self->document, "notify::show-idle", G_CALLBACK (show_idle_changed), self);
 
   GtkDropTarget *target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
   gtk_drop_target_set_gtypes (target, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);

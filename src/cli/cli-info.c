@@ -34,6 +34,28 @@ time_origin (PyroProfile *profile)
   return profile->meta.start_time;
 }
 
+/* Per thread: samples, those that ran, those that held the GIL. */
+typedef struct {
+  guint samples;
+  guint running;
+  guint gil;
+} ThreadState;
+
+static ThreadState *
+thread_states (PyroProfile *profile)
+{
+  ThreadState *states = g_new0 (ThreadState, pyro_profile_n_threads (profile) + 1);
+  for (guint i = 0; i < pyro_profile_n_samples (profile); i++)
+    {
+      guint32 t = MIN (PYRO_COL (profile->sample_thread, guint32, i), pyro_profile_n_threads (profile));
+      guint8 flags = pyro_profile_sample_flags (profile, i);
+      states[t].samples++;
+      states[t].running += !(flags & PYRO_SAMPLE_IDLE);
+      states[t].gil += (flags & PYRO_SAMPLE_GIL) != 0;
+    }
+  return states;
+}
+
 static void
 print_json (PyroProfile *profile)
 {
@@ -55,6 +77,32 @@ print_json (PyroProfile *profile)
   json_builder_add_int_value (b, pyro_profile_n_threads (profile));
   json_builder_set_member_name (b, "functions");
   json_builder_add_int_value (b, pyro_profile_n_funcs (profile));
+
+  if (profile->sample_flags != NULL)
+    {
+      g_autofree ThreadState *states = thread_states (profile);
+      json_builder_set_member_name (b, "thread_state");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < pyro_profile_n_threads (profile); i++)
+        {
+          const PyroThread *t = &g_array_index (profile->threads, PyroThread, i);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "pid");
+          json_builder_add_int_value (b, t->pid);
+          json_builder_set_member_name (b, "tid");
+          json_builder_add_int_value (b, t->tid);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, pyro_profile_str (profile, t->name));
+          json_builder_set_member_name (b, "samples");
+          json_builder_add_int_value (b, states[i].samples);
+          json_builder_set_member_name (b, "running");
+          json_builder_add_int_value (b, states[i].running);
+          json_builder_set_member_name (b, "gil");
+          json_builder_add_int_value (b, states[i].gil);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
 
   json_builder_set_member_name (b, "counters");
   json_builder_begin_array (b);
@@ -113,6 +161,20 @@ print_text (PyroProfile *profile)
   printf ("%-12s %s\n", _("Unit:"), pyro_unit_to_string (profile->meta.unit));
   if (profile->meta.command_line != NULL)
     printf ("%-12s %s\n", _("Command:"), profile->meta.command_line);
+  if (profile->sample_flags != NULL)
+    {
+      g_autofree ThreadState *states = thread_states (profile);
+      for (guint i = 0; i < pyro_profile_n_threads (profile); i++)
+        {
+          const PyroThread *t = &g_array_index (profile->threads, PyroThread, i);
+          guint n = MAX (states[i].samples, 1);
+          printf ("%-12s ", _("Thread:"));
+          printf (_("%s (process %u, thread %u): %u samples, %.1f%% running, %.1f%% holding the GIL"),
+                  pyro_profile_str (profile, t->name), t->pid, t->tid, states[i].samples,
+                  100.0 * states[i].running / n, 100.0 * states[i].gil / n);
+          putchar ('\n');
+        }
+    }
   for (guint i = 0; i < profile->counters->len; i++)
     {
       const PyroCounter *c = g_ptr_array_index (profile->counters, i);

@@ -42,11 +42,37 @@ add_duration (JsonBuilder *b, PyroProfile *profile)
     json_builder_add_null_value (b);
 }
 
+/* Where the trace says which samples held the GIL: the table weighed by
+ * those samples only, else NULL. */
+static PyroFunctionTable *
+gil_table (PyroProfile *profile)
+{
+  if (profile->sample_flags == NULL)
+    return NULL;
+  g_autoptr (PyroSelection) selection = pyro_selection_new ();
+  selection->weight = PYRO_WEIGHT_GIL;
+  PyroCallTree *tree = pyro_call_tree_new (profile, selection, NULL, NULL);
+  if (tree == NULL)
+    return NULL;
+  PyroFunctionTable *table = pyro_function_table_new (tree);
+  pyro_call_tree_free (tree);
+  return table;
+}
+
+/* Share of @row's total weight that held the GIL. */
+static double
+gil_share (PyroFunctionTable *gil, const PyroFunctionRow *row)
+{
+  const PyroFunctionRow *g = pyro_function_table_lookup (gil, row->func);
+  return row->total > 0 && g != NULL ? 100.0 * g->total / row->total : 0;
+}
+
 static void
 print_json (PyroProfile *profile, PyroFunctionTable *table, guint top)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   double total = table->grand_total;
+  g_autoptr (PyroFunctionTable) gil = gil_table (profile);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "format");
@@ -106,6 +132,11 @@ print_json (PyroProfile *profile, PyroFunctionTable *table, guint top)
         json_builder_add_int_value (b, (gint64) row->calls);
       else
         json_builder_add_null_value (b);
+      if (gil != NULL)
+        {
+          json_builder_set_member_name (b, "gil_pct");
+          json_builder_add_double_value (b, gil_share (gil, row));
+        }
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -131,12 +162,15 @@ print_text (PyroProfile *profile, PyroFunctionTable *table, guint top)
 {
   double total = table->grand_total;
   char self_buf[32], total_buf[32];
+  g_autoptr (PyroFunctionTable) gil = gil_table (profile);
 
   format_weight (total_buf, sizeof total_buf, profile->meta.unit, total);
   printf ("%s: %s, total %s %s\n", profile->meta.format, pyro_unit_to_string (profile->meta.unit),
           total_buf, profile->meta.estimated ? _("(call tree estimated from caller/callee pairs)") : "");
-  printf ("%7s %7s %12s %12s %10s  %s\n", _("Self%"), _("Total%"), _("Self"), _("Total"),
-          _("Calls"), _("Function"));
+  printf ("%7s %7s %12s %12s %10s  ", _("Self%"), _("Total%"), _("Self"), _("Total"), _("Calls"));
+  if (gil != NULL)
+    printf ("%6s  ", _("GIL%"));
+  printf ("%s\n", _("Function"));
   for (guint i = 0; i < MIN (top, table->rows->len); i++)
     {
       const PyroFunctionRow *row = &g_array_index (table->rows, PyroFunctionRow, i);
@@ -147,9 +181,11 @@ print_text (PyroProfile *profile, PyroFunctionTable *table, guint top)
         g_snprintf (calls, sizeof calls, "%.0f", row->calls);
       format_weight (self_buf, sizeof self_buf, profile->meta.unit, row->self);
       format_weight (total_buf, sizeof total_buf, profile->meta.unit, row->total);
-      printf ("%6.2f%% %6.2f%% %12s %12s %10s  %s", total > 0 ? 100 * row->self / total : 0,
-              total > 0 ? 100 * row->total / total : 0, self_buf, total_buf, calls,
-              pyro_profile_func_name (profile, row->func));
+      printf ("%6.2f%% %6.2f%% %12s %12s %10s  ", total > 0 ? 100 * row->self / total : 0,
+              total > 0 ? 100 * row->total / total : 0, self_buf, total_buf, calls);
+      if (gil != NULL)
+        printf ("%5.1f%%  ", gil_share (gil, row));
+      printf ("%s", pyro_profile_func_name (profile, row->func));
       if (*file)
         printf (line ? "  %s:%u" : "  %s", file, line);
       putchar ('\n');
