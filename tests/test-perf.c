@@ -493,6 +493,49 @@ test_truncated_recording (void)
     }
 }
 
+typedef struct {
+  GArray *fractions;       /* double */
+  GCancellable *cancel_at_first;
+} ProgressLog;
+
+static void
+log_progress (double fraction, gpointer user_data)
+{
+  ProgressLog *log = user_data;
+  g_array_append_val (log->fractions, fraction);
+  if (log->cancel_at_first != NULL)
+    g_cancellable_cancel (log->cancel_at_first);
+}
+
+static void
+test_progress_and_cancel (void)
+{
+  if (skip_without_recordings ())
+    return;
+  /* The DWARF recording copies 8 KB of stack a sample: megabytes of records,
+   * with progress reported between them, rising to 1. */
+  g_autoptr (GArray) fractions = g_array_new (FALSE, FALSE, sizeof (double));
+  ProgressLog log = { fractions, NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PyroProfile) p = pyro_format_load_file (rec.dwarf_data, log_progress, &log, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("%u progress reports", fractions->len);
+  g_assert_cmpuint (fractions->len, >=, 3);
+  for (guint i = 1; i < fractions->len; i++)
+    g_assert_cmpfloat (g_array_index (fractions, double, i), >=, g_array_index (fractions, double, i - 1));
+  g_assert_cmpfloat (g_array_index (fractions, double, 0), <, 1);
+  g_assert_cmpfloat (g_array_index (fractions, double, fractions->len - 1), ==, 1);
+
+  /* Cancelled at the first report, the load stops there. */
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_array_set_size (fractions, 0);
+  log.cancel_at_first = cancellable;
+  g_autoptr (PyroProfile) none = pyro_format_load_file (rec.dwarf_data, log_progress, &log, cancellable, &error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (fractions->len, ==, 1);
+}
+
 /* ---- hand-built files for the bad input cases ---- */
 
 typedef struct {
@@ -972,6 +1015,7 @@ main (int argc, char **argv)
   g_test_add_func ("/perf/bad/stack-size", test_bad_stack_size);
   g_test_add_func ("/perf/bad/zstd", test_bad_zstd);
   g_test_add_func ("/perf/bad/truncated", test_truncated_recording);
+  g_test_add_func ("/perf/dwarf/progress-and-cancel", test_progress_and_cancel);
   g_test_add_func ("/perf/symbols/jit-map", test_jit_map);
   g_test_add_func ("/perf/symbols/demangle", test_demangle);
   g_test_add_func ("/perf/symbols/python-perf-map", test_python_perf_map);

@@ -9,6 +9,7 @@
 #include <inttypes.h>
 
 #define DECOMPRESS_CHUNK (1 << 20)
+#define STEP_BYTES (1 << 20)
 
 typedef struct {
   PerfReader *r;
@@ -645,7 +646,7 @@ static gboolean
 read_stream (PerfReader *r, const guint8 *data, gsize len, gsize base, gboolean compressed,
              gsize *consumed, GError **error)
 {
-  gsize pos = 0;
+  gsize pos = 0, stepped = 0;
   guint count = 0;
   while (pos < len)
     {
@@ -682,12 +683,19 @@ read_stream (PerfReader *r, const guint8 *data, gsize len, gsize base, gboolean 
                              _("the %zu bytes that follow the record run past the end "
                                "of the data (%zu remain)"), extra, left - size);
       pos += size + extra;
-      /* A COMPRESSED record holds thousands of records: report each one. */
+      /* A COMPRESSED record holds thousands of records: report each one.
+       * DWARF samples are up to 64 KB each: report every megabyte too,
+       * so that progress moves and Cancel answers within a fraction of a
+       * second on huge files. */
       guint32 type;
       memcpy (&type, rec.rec, 4);
-      if (!compressed && (++count % 4096 == 0 || type == PERF_RECORD_COMPRESSED)
-          && !pyro_format_step (r->ctx, base + pos, error))
-        return FALSE;
+      if (!compressed && (++count % 4096 == 0 || type == PERF_RECORD_COMPRESSED
+                          || pos - stepped >= STEP_BYTES))
+        {
+          stepped = pos;
+          if (!pyro_format_step (r->ctx, base + pos, error))
+            return FALSE;
+        }
     }
   *consumed = pos;
   return TRUE;
