@@ -133,7 +133,7 @@ test_palette (void)
   adw_combo_row_set_selected (row, 2);
   g_autofree char *blind = g_settings_get_string (settings (), "palette");
   g_assert_cmpstr (blind, ==, "colour-blind");
-  assert_main_color (window, PYRO_PALETTE_DEFAULT);
+  assert_main_color (window, PYRO_PALETTE_COLORBLIND);
 
   /* A change made elsewhere shows in the row. */
   g_settings_set_string (settings (), "palette", "high-contrast");
