@@ -227,7 +227,8 @@ refresh_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
       s->uid = st.st_uid;
       s->cpu_ticks = cpu_ticks;
       s->start_ticks = start_ticks;
-      s->command = g_strdup (g_strchomp (cmdline));
+      /* One line: arguments may hold newlines and tabs. */
+      s->command = g_strdup (g_strdelimit (g_strchomp (cmdline), "\n\r\t", ' '));
       Known *known = g_hash_table_lookup (job->known, GUINT_TO_POINTER (s->pid));
       s->python = known != NULL && known->start_ticks == start_ticks
                     ? known->python : pyro_process_is_python (s->pid);
@@ -354,6 +355,7 @@ refresh_done (GObject *source, GAsyncResult *result, gpointer user_data)
   double seconds = self->time > 0 ? (job->time - self->time) / 1e6 : 0;
   double ticks_per_second = (double) sysconf (_SC_CLK_TCK);
   guint32 own_uid = (guint32) getuid ();
+  gboolean filling = self->items->len == 0;
   for (guint i = 0; i < job->snapshots->len; i++)
     {
       Snapshot *s = g_ptr_array_index (job->snapshots, i);
@@ -380,10 +382,21 @@ refresh_done (GObject *source, GAsyncResult *result, gpointer user_data)
       p->command = g_steal_pointer (&s->command);
       p->python = s->python;
       p->own = s->uid == own_uid;
+      g_hash_table_insert (self->by_pid, GUINT_TO_POINTER (p->pid), p);
+      if (filling)
+        {
+          g_ptr_array_add (self->items, p);
+          continue;
+        }
       guint position = sorted_position (self, p);
       g_ptr_array_insert (self->items, (gint) position, p);
-      g_hash_table_insert (self->by_pid, GUINT_TO_POINTER (p->pid), p);
       g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
+    }
+  /* The first reading arrives whole, so that a view starts at its top. */
+  if (filling && self->items->len > 0)
+    {
+      g_ptr_array_sort (self->items, compare_processes);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, self->items->len);
     }
   self->time = job->time;
   self->generation++;
