@@ -84,6 +84,15 @@ draw_swatch (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
   cairo_fill (cr);
 }
 
+/* The swatches follow the palette the views use outside presentation mode. */
+static PyroPaletteStyle
+legend_style (PyroWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  GSettings *settings = app != NULL ? pyro_application_get_settings (PYRO_APPLICATION (app)) : NULL;
+  return settings != NULL ? pyro_window_settings_flame_palette (settings) : PYRO_PALETTE_DEFAULT;
+}
+
 static void
 fill_legend (PyroWindow *self, PyroProfile *profile)
 {
@@ -102,7 +111,7 @@ fill_legend (PyroWindow *self, PyroProfile *profile)
       GtkWidget *item = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
       GtkWidget *swatch = gtk_drawing_area_new ();
       PyroRgb *rgb = g_new (PyroRgb, 1);
-      *rgb = pyro_palette_category_color (c, PYRO_PALETTE_DEFAULT);
+      *rgb = pyro_palette_category_color (c, legend_style (self));
       gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (swatch), 12);
       gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (swatch), 12);
       gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), draw_swatch, rgb, g_free);
@@ -617,6 +626,14 @@ pyro_window_show_error (PyroWindow *self, const char *title, const char *descrip
   gtk_stack_set_visible_child_name (self->main_stack, "error");
 }
 
+static void
+palette_setting_changed (PyroWindow *self)
+{
+  PyroProfile *profile = pyro_document_get_profile (self->document);
+  if (profile != NULL)
+    fill_legend (self, profile);
+}
+
 /* Window size */
 
 static void
@@ -663,6 +680,8 @@ application_set (PyroWindow *self)
     {
       restore_size (self, settings);
       pyro_window_settings_attach (self, settings);
+      g_signal_connect_object (settings, "changed::palette", G_CALLBACK (palette_setting_changed), self,
+                               G_CONNECT_SWAPPED);
     }
 }
 
