@@ -41,6 +41,7 @@ struct _PyroRecording
   gboolean reload_again;
   gboolean ending;              /* the recorder reported the end */
   guint live_updates;
+  goffset read_size;            /* size of the capture when last read */
   GCancellable *cancellable;
 };
 
@@ -170,8 +171,13 @@ progress_in_context (gpointer user_data)
   g_mutex_unlock (&self->lock);
   self->progress.output = self->output;
   g_signal_emit (self, signals[PROGRESS], 0);
-  if (!self->ending)
-    schedule_reload (self);
+  /* Progress comes more often than flushes: read only a capture that grew. */
+  GStatBuf st;
+  if (!self->ending && g_stat (self->output, &st) == 0 && st.st_size != self->read_size)
+    {
+      self->read_size = st.st_size;
+      schedule_reload (self);
+    }
   return G_SOURCE_REMOVE;
 }
 
