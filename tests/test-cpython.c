@@ -708,6 +708,60 @@ test_mixed (gconstpointer data)
   g_assert_cmpfloat (under_line, >=, 0.8 * in_hot);
 }
 
+/* `record --mode auto` through a wrapper named python3 that, like pyenv's
+ * shims, runs shell code and other programs before it execs the
+ * interpreter: the Python frames are found once the exec happened. */
+static void
+test_shim (gconstpointer data)
+{
+  const Python *py = data;
+  const char *pyrometer = g_getenv ("PYRO_BIN");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *bin = g_build_filename (workdir, "shims", NULL);
+  g_autofree char *shim = g_build_filename (bin, "python3", NULL);
+  g_autofree char *shim_text = NULL;
+  g_autofree char *out = g_build_filename (workdir, "shim.syscap", NULL);
+  g_autofree char *err = NULL;
+  g_autoptr (PyroProfile) p = NULL;
+  guint32 busy_a;
+  guint in_a = 0;
+  int status;
+
+  if (!need_python (py))
+    return;
+  if (pyrometer == NULL || !g_file_test (pyrometer, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("PYRO_BIN does not name the built pyrometer");
+      return;
+    }
+  script = write_script ("ratio.py", ratio_script);
+  shim_text = g_strdup_printf ("#!/bin/bash\n"
+                               "version=$(echo '%s' | cut -c1-4)\n"
+                               "sleep 0.3\n"
+                               "exec \"%s\" \"$@\"\n", py->label, py->path);
+  g_assert_cmpint (g_mkdir_with_parents (bin, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (shim, shim_text, -1, NULL));
+  g_assert_cmpint (g_chmod (shim, 0755), ==, 0);
+  g_assert_true (g_spawn_sync (NULL, (char **) (const char *const[]) { pyrometer, "record", "--mode", "auto",
+                                                                       "-o", out, "--", shim, script, "80",
+                                                                       NULL },
+                               NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("pyrometer record failed: %s", err);
+  p = pyro_format_load_file (out, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  busy_a = find_func (p, "Worker.busy_a", "ratio.py");
+  g_assert_cmpuint (busy_a, !=, PYRO_NONE);
+  g_assert_cmpstr (pyro_profile_func_file (p, busy_a), ==, script);
+  g_assert_cmpuint (pyro_profile_func_line (p, busy_a), ==, 3);
+  for (guint i = 0; i < pyro_profile_n_samples (p); i++)
+    in_a += stack_has_func (p, PYRO_COL (p->sample_stack, guint32, i), busy_a);
+  g_test_message ("%s: %u samples in Worker.busy_a through the wrapper", py->label, in_a);
+  g_assert_cmpuint (in_a, >=, 100);
+}
+
 static void
 test_linetable (gconstpointer data)
 {
@@ -946,6 +1000,8 @@ main (int argc, char **argv)
       g_test_add_data_func (children, &pythons[i], test_subprocesses);
       g_autofree char *mixed = g_strdup_printf ("/cpython/%s/mixed", pythons[i].label);
       g_test_add_data_func (mixed, &pythons[i], test_mixed);
+      g_autofree char *shim = g_strdup_printf ("/cpython/%s/shim", pythons[i].label);
+      g_test_add_data_func (shim, &pythons[i], test_shim);
     }
   g_test_add_func ("/cpython/errors/exit-mid-sample", test_exit_mid_sample);
   g_test_add_func ("/cpython/errors/not-python", test_not_python);

@@ -47,27 +47,16 @@ pyro_demos_find_bundled (void)
   return NULL;
 }
 
-/* The interpreter itself: python3 in PATH may be a wrapper script (pyenv's
- * shims), and the sampler follows the process it starts. */
+/* python3 in PATH, run as it is: when it is a wrapper script (pyenv's
+ * shims), the recorder finds the interpreter once the wrapper has exec'd it. */
 static char *
 find_python (GError **error)
 {
-  g_autofree char *python = g_find_program_in_path ("python3");
+  char *python = g_find_program_in_path ("python3");
   if (python == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _("python3 was not found in PATH; the demos need it to run"));
-      return NULL;
-    }
-  const char *argv[] = { python, "-c", "import sys; print(sys.executable)", NULL };
-  g_autofree char *out = NULL;
-  int status;
-  if (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
-                    &status, NULL)
-      && g_spawn_check_wait_status (status, NULL) && out != NULL
-      && g_file_test (g_strstrip (out), G_FILE_TEST_IS_EXECUTABLE))
-    return g_steal_pointer (&out);
-  return g_steal_pointer (&python);
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                 _("python3 was not found in PATH; the demos need it to run"));
+  return python;
 }
 
 static gboolean

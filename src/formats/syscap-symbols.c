@@ -141,6 +141,8 @@ pyro_syscap_symbols_serialize (PyroSyscapSymbols *self)
           append_id (out, self, f->function);
           append_id (out, self, f->file);
           append_id (out, self, f->module);
+          if (f->function_line != 0)
+            g_string_append_printf (out, " %u", f->function_line);
           g_string_append_c (out, '\n');
         }
     }
@@ -172,13 +174,16 @@ static gboolean
 parse_frame (PyroSyscapSymbols *self, char *line, PyroSyscapSymbol *f)
 {
   g_auto (GStrv) fields = g_strsplit (line, " ", 0);
-  if (g_strv_length (fields) != 7 || !g_str_equal (fields[0], "f") || strlen (fields[1]) != 1)
+  guint n_fields = g_strv_length (fields);
+  if ((n_fields != 7 && n_fields != 8) || !g_str_equal (fields[0], "f") || strlen (fields[1]) != 1)
     return FALSE;
   const char *k = memchr (kind_chars, fields[1][0], sizeof kind_chars);
-  guint64 inlined, lineno;
+  guint64 inlined, lineno, function_line = 0;
   if (k == NULL || !parse_u64 (fields[2], 10, 1, &inlined)
-      || !parse_u64 (fields[3], 10, G_MAXUINT32, &lineno))
+      || !parse_u64 (fields[3], 10, G_MAXUINT32, &lineno)
+      || (n_fields == 8 && !parse_u64 (fields[7], 10, G_MAXUINT32, &function_line)))
     return FALSE;
+  f->function_line = (guint32) function_line;
   f->kind = (PyroFuncKind) (k - kind_chars);
   f->inlined = inlined != 0;
   f->line = (guint32) lineno;
@@ -261,7 +266,7 @@ pyro_syscap_symbols_parse (const char *text, gsize length, GError **error)
     bad:
       g_set_error (error, PYRO_FORMAT_ERROR, PYRO_FORMAT_ERROR_INVALID,
                    "line %u (byte %" G_GSIZE_FORMAT ") of the embedded symbol table: "
-                   "expected \"s TEXT\", \"a PID ADDRESS N\" or \"f KIND INLINED LINE FUNC FILE MODULE\"",
+                   "expected \"s TEXT\", \"a PID ADDRESS N\" or \"f KIND INLINED LINE FUNC FILE MODULE [FUNCLINE]\"",
                    lineno, line_at);
       return NULL;
     }

@@ -8,7 +8,7 @@
  *   pyrometer-symbols 1
  *   s TEXT                           a string; ids count from 0 in order
  *   a PID ADDRESS N                  N frames follow for this address
- *   f KIND INLINED LINE FUNC FILE MODULE
+ *   f KIND INLINED LINE FUNC FILE MODULE [FUNCLINE]
  *
  * ADDRESS is hexadecimal and is the *lookup* address: a sample's leaf address
  * as written, and every other (return) address minus one, so that a return
@@ -16,7 +16,8 @@
  * the same in every process (JITMAP addresses of Python frames).  The frames
  * of an address go innermost (inlined) first.  KIND is n, p, k or o (native,
  * python, kernel, other), INLINED 0 or 1, LINE 0 when unknown, FUNC, FILE and
- * MODULE string ids or - for none.
+ * MODULE string ids or - for none, FUNCLINE the function's first line when
+ * known (absent in older captures).
  */
 #pragma once
 
@@ -43,6 +44,7 @@ typedef struct {
   guint32 line;
   gboolean inlined;
   PyroFuncKind kind;
+  guint32 function_line;  /* first line of the function, 0 unknown */
 } PyroSyscapSymbol;
 
 typedef struct _PyroSyscapSymbols PyroSyscapSymbols;

@@ -508,7 +508,7 @@ resolve (Loader *l, guint32 pid, guint64 address, guint64 lookup)
       for (guint i = 0; i < MIN (n_table, MAX_INLINE); i++)
         {
           guint32 id = add_frame (l, sym[i].function, sym[i].file, sym[i].line, sym[i].module, sym[i].kind,
-                                  address, 0);
+                                  address, sym[i].function_line);
           g_array_append_val (l->frame_ids, id);
           n++;
         }

@@ -62,6 +62,7 @@ source_sample (PyroStackSource *source, guint32 pid, PyroStackEmitFunc emit, gpo
           f->file = t->frames[j].code->filename;
           f->line = t->frames[j].line;
           f->module = NULL;
+          f->first_line = t->frames[j].code->first_line;
         }
       PyroStackThread thread = { t->tid, t->name, t->running, t->holds_gil };
       emit (&thread, (const PyroStackFrame *) self->frames->data, t->n_frames, emit_data);

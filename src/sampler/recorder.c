@@ -941,6 +941,7 @@ python_address (PyroRecorder *self, const PyroStackFrame *f)
       sym->file = g_strdup (f->file);
       sym->module = g_strdup (f->module);
       sym->line = f->line;
+      sym->function_line = f->first_line;
       sym->kind = PYRO_FUNC_PYTHON;
       g_hash_table_insert (self->python_frames, g_memdup2 (&address, sizeof address), sym);
     }
@@ -1562,6 +1563,7 @@ write_symbols (PyroRecorder *self)
           .line = frames[i].line,
           .inlined = frames[i].inlined,
           .kind = PYRO_FUNC_NATIVE,
+          .function_line = frames[i].function_line,
         };
       pyro_syscap_symbols_add (table, k->pid, k->address, out, n);
     }

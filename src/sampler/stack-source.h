@@ -28,6 +28,7 @@ typedef struct {
   const char *file;      /* source path, nullable */
   guint32 line;          /* 0 unknown */
   const char *module;    /* nullable: module or package the function is in */
+  guint32 first_line;    /* the function's first line, 0 unknown */
 } PyroStackFrame;
 
 typedef struct {
