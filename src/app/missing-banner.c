@@ -29,8 +29,6 @@ state_changed (PyroMissingBanner *self)
 {
   PyroDocumentState state = pyro_document_get_state (self->document);
   GFile *file = pyro_document_get_file (self->document);
-  if (state == PYRO_DOCUMENT_LOADING)
-    return;
   PyroProfile *profile = state == PYRO_DOCUMENT_READY ? pyro_document_get_profile (self->document) : NULL;
   if (profile == NULL || profile->warnings->len == 0
       || (self->dismissed != NULL && file != NULL && g_file_equal (self->dismissed, file)))
