@@ -54,8 +54,10 @@ record() { # GB
   local gb="$1" file="$out/huge-$1g.perf.data"
   [ -f "$file" ] && return 0
   local limit=$(( gb * 1000000000 ))
+  # perf ends its workload with SIGTERM: the loop passes it on to xz.
   perf record -q -F 1000 --call-graph dwarf,65528 -m 512 -o "$file.tmp" -- \
-    sh -c 'while :; do xz -T1 -9 -c "$1" > /dev/null; done' sh "$input" &
+    sh -c 'trap "kill \$xz 2>/dev/null; exit 0" TERM INT
+           while :; do xz -T1 -9 -c "$1" > /dev/null & xz=$!; wait $xz; done' sh "$input" &
   local perf_pid=$!
   while kill -0 "$perf_pid" 2>/dev/null; do
     if [ -f "$file.tmp" ] && [ "$(stat -c %s "$file.tmp")" -ge "$limit" ]; then
