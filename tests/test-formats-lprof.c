@@ -276,7 +276,8 @@ test_lprof_kernprof (void)
         }
       else if (func != PYRO_NONE)
         {
-          g_auto (GStrv) w = g_strsplit_set (g_strstrip (g_strdup (l)), " ", -1);
+          g_autofree char *row = g_strstrip (g_strdup (l));
+          g_auto (GStrv) w = g_strsplit_set (row, " ", -1);
           g_autoptr (GPtrArray) tok = g_ptr_array_new ();
           for (guint k = 0; w[k] != NULL; k++)
             if (*w[k] != '\0')
