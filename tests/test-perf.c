@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <linux/perf_event.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <zstd.h>
 
 static const char prog_source[] =
@@ -536,6 +537,49 @@ test_progress_and_cancel (void)
   g_assert_cmpuint (fractions->len, ==, 1);
 }
 
+/* Runs the built pyrometer on @path with @language; returns its stderr. */
+static char *
+report_error (const char *path, const char *language)
+{
+  g_autofree char *localedir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
+  g_auto (GStrv) env = g_get_environ ();
+  env = g_environ_setenv (env, "LANGUAGE", language, TRUE);
+  env = g_environ_setenv (env, "LANG", "C.UTF-8", TRUE);
+  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+  env = g_environ_setenv (env, "PYRO_LOCALEDIR", localedir, TRUE);
+  const char *argv[] = { g_getenv ("PYRO_BIN"), "report", path, NULL };
+  g_autoptr (GError) error = NULL;
+  char *err = NULL;
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, &err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+  return err;
+}
+
+/* The reader's message reaches the command line in the language asked for. */
+static void
+test_error_translated (void)
+{
+  g_autofree char *mo = g_test_build_filename (G_TEST_BUILT, "..", "po", "de", "LC_MESSAGES",
+                                               "pyrometer.mo", NULL);
+  if (!g_file_test (mo, G_FILE_TEST_IS_REGULAR))
+    {
+      g_test_skip ("the German catalogue is not built (po/de/LC_MESSAGES/pyrometer.mo)");
+      return;
+    }
+  static const guint8 header[16] = { 'P', 'E', 'R', 'F', 'I', 'L', 'E', '2', 104 };
+  g_autofree char *path = fixture_write_temp ("short.perf.data", header, sizeof header);
+  g_autofree char *german = report_error (path, "de");
+  g_assert_nonnull (strstr (german, "short.perf.data: Byte 16: der perf.data-Kopf braucht 104 Bytes, "
+                                    "die Datei hat 16"));
+  g_autofree char *english = report_error (path, "");
+  g_assert_nonnull (strstr (english, "short.perf.data: byte 16: the perf.data header needs 104 bytes, "
+                                     "the file has 16"));
+}
+
 /* ---- hand-built files for the bad input cases ---- */
 
 typedef struct {
@@ -1015,6 +1059,7 @@ main (int argc, char **argv)
   g_test_add_func ("/perf/bad/stack-size", test_bad_stack_size);
   g_test_add_func ("/perf/bad/zstd", test_bad_zstd);
   g_test_add_func ("/perf/bad/truncated", test_truncated_recording);
+  g_test_add_func ("/perf/bad/translated", test_error_translated);
   g_test_add_func ("/perf/dwarf/progress-and-cancel", test_progress_and_cancel);
   g_test_add_func ("/perf/symbols/jit-map", test_jit_map);
   g_test_add_func ("/perf/symbols/demangle", test_demangle);
