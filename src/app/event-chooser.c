@@ -25,8 +25,7 @@ selected_changed (PyroEventChooser *self)
   PyroProfile *profile = pyro_document_get_profile (self->document);
   if (g_strcmp0 (profile->meta.event, event) == 0)
     return;
-  g_autofree char *wanted = g_strdup (event);
-  pyro_document_load_event (self->document, pyro_document_get_file (self->document), wanted);
+  pyro_document_load_event (self->document, pyro_document_get_file (self->document), event);
 }
 
 static void
