@@ -80,6 +80,7 @@ main (int argc, char **argv)
   g_printerr ("frames_per_stack %.1f\n", stats.stacks ? (double) stats.frames / stats.stacks : 0);
   g_printerr ("us_per_tick %.2f\n", stats.ticks ? stats.busy_ns / 1e3 / stats.ticks : 0);
   g_printerr ("max_us_per_tick %.1f\n", stats.max_tick_ns / 1e3);
+  g_printerr ("cpu_us_per_tick %.2f\n", stats.ticks ? stats.cpu_ns / 1e3 / stats.ticks : 0);
   g_printerr ("samples %u\n", pyro_profile_n_samples (profile));
   for (guint i = 0; i < pyro_profile_n_threads (profile); i++)
     {

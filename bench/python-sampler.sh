@@ -62,4 +62,5 @@ out="$("$sampler" --rate 1000 --duration 3 --pid "$target" 2>&1)"
 kill $target 2>/dev/null || true
 wait $target 2>/dev/null || true
 awk '/^frames_per_stack/ { f = $2 } /^us_per_tick/ { u = $2 } /^max_us_per_tick/ { m = $2 }
-  END { printf "cost per sample, %s-frame stack, cached: %.1f us mean (max %.0f us; target < 20 us)\n", f, u, m }' <<<"$out"
+  /^cpu_us_per_tick/ { c = $2 }
+  END { printf "cost per sample, %s-frame stack, cached: %.1f us mean wall (max %.0f us), %.1f us CPU of the sampling thread (target < 20 us)\n", f, u, m, c }' <<<"$out"

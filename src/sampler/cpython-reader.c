@@ -17,6 +17,14 @@
 #define PAGE 4096u
 
 #define SIG_MAX 128
+/* What the read of the interpreter's state also fetches on speculation, at
+ * the addresses the previous sample found: the thread states of the first
+ * SPEC_THREADS threads, the first thread's frame windows and the signatures
+ * of up to SPEC_CODES of its code objects.  A steady program then costs one
+ * system call a sample. */
+#define SPEC_THREADS 8
+#define SPEC_CODES 128
+#define SPEC_WINDOWS 2  /* 3.12 keeps the entry frame on the C stack */
 
 typedef struct {
   PyroCPythonCode pub;
@@ -73,6 +81,25 @@ struct _PyroCPythonReader {
   GArray *sig_addrs;       /* guint64 */
   GArray *sig_lens;        /* guint32 */
   GByteArray *sig_buf;
+
+  /* speculation: addresses seen by the previous sample */
+  GArray *spec_tstates;    /* guint64 per thread position */
+  guint64 spec_window[SPEC_WINDOWS];   /* the first thread's frame windows */
+  guint32 spec_window_len[SPEC_WINDOWS];
+  GArray *spec_codes;      /* guint64: first thread's code objects, as walked */
+  GByteArray *spec_buf;    /* what the speculative pieces read */
+  guint spec_got;          /* pieces of it read whole */
+  gsize spec_tstate_at[SPEC_THREADS];  /* offsets in spec_buf, 0 when not read */
+  gsize spec_cframe_at[SPEC_THREADS];
+  gsize spec_window_at[SPEC_WINDOWS];
+  gsize spec_sigs_at;
+  guint64 used_window[SPEC_WINDOWS];   /* windows the first thread's walk used ... */
+  guint64 used_lo[SPEC_WINDOWS];       /* ... and the bytes of them it read */
+  guint64 used_hi[SPEC_WINDOWS];
+  guint n_used_windows;
+  GArray *uniq_codes;      /* guint64: the code objects of a walk, each once */
+  GArray *code_slot;       /* guint32 per raw frame: its index in uniq_codes */
+  GHashTable *uniq_index;  /* code address -> slot + 1 */
 };
 
 static void
@@ -137,6 +164,12 @@ pyro_cpython_reader_new (PyroCPythonTarget *target)
   self->tstate_buf = g_malloc (self->tstate_len);
   self->tstate_read = g_malloc (self->tstate_len + 8);
   self->cframes = g_array_new (FALSE, TRUE, sizeof (guint64));
+  self->spec_tstates = g_array_new (FALSE, TRUE, sizeof (guint64));
+  self->spec_codes = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->spec_buf = g_byte_array_new ();
+  self->uniq_codes = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->code_slot = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->uniq_index = g_hash_table_new (g_int64_hash, g_int64_equal);
   return self;
 }
 
@@ -167,6 +200,12 @@ pyro_cpython_reader_free (PyroCPythonReader *self)
   g_array_unref (self->sig_addrs);
   g_array_unref (self->sig_lens);
   g_byte_array_unref (self->sig_buf);
+  g_array_unref (self->spec_tstates);
+  g_array_unref (self->spec_codes);
+  g_byte_array_unref (self->spec_buf);
+  g_array_unref (self->uniq_codes);
+  g_array_unref (self->code_slot);
+  g_hash_table_unref (self->uniq_index);
   g_free (self);
 }
 
@@ -207,6 +246,15 @@ window_get (PyroCPythonReader *self, guint64 addr, guint32 len, GError **error)
 
   if (w->len != 0 && addr >= w->addr && addr + len <= w->addr + w->len)
     return w->data + (addr - w->addr);
+  for (guint i = 0; i < SPEC_WINDOWS; i++)
+    if (self->spec_window_at[i] != 0 && addr >= self->spec_window[i]
+        && addr + len <= self->spec_window[i] + self->spec_window_len[i])
+      {
+        w->addr = self->spec_window[i];
+        w->len = self->spec_window_len[i];
+        memcpy (w->data, self->spec_buf->data + self->spec_window_at[i] - 1, w->len);
+        return w->data + (addr - w->addr);
+      }
   start = addr & ~(guint64) (PAGE - 1);
   end = (addr + len + PAGE - 1) & ~(guint64) (PAGE - 1);
   if (end - start > 2 * PAGE)
@@ -327,7 +375,7 @@ read_u64 (PyroCPythonReader *self, guint64 addr, guint64 *out, GError **error)
 }
 
 static gboolean
-walk_frames (PyroCPythonReader *self, guint64 frame, GError **error)
+walk_frames (PyroCPythonReader *self, guint64 frame, gboolean first_thread, GError **error)
 {
   const PyroCPythonLayout *l = self->l;
   guint depth = 0;
@@ -341,6 +389,25 @@ walk_frames (PyroCPythonReader *self, guint64 frame, GError **error)
 
       if (f == NULL)
         return FALSE;
+      if (first_thread)
+        {
+          guint u = self->n_used_windows;
+          if (u == 0 || self->used_window[u - 1] != self->window.addr)
+            {
+              if (u < SPEC_WINDOWS)
+                {
+                  self->used_window[u] = self->window.addr;
+                  self->used_lo[u] = frame;
+                  self->used_hi[u] = frame + l->frame_size;
+                  self->n_used_windows++;
+                }
+            }
+          else
+            {
+              self->used_lo[u - 1] = MIN (self->used_lo[u - 1], frame);
+              self->used_hi[u - 1] = MAX (self->used_hi[u - 1], frame + l->frame_size);
+            }
+        }
       raw.code = u64_at (f, l->frame_code);
       raw.instr = u64_at (f, l->frame_instr);
       frame = u64_at (f, l->frame_previous);
@@ -353,20 +420,51 @@ walk_frames (PyroCPythonReader *self, guint64 frame, GError **error)
   if (self->raw->len == 0)
     return TRUE;
 
-  g_array_set_size (self->sig_addrs, self->raw->len);
-  g_array_set_size (self->sig_lens, self->raw->len);
-  g_byte_array_set_size (self->sig_buf, self->raw->len * self->sig_len);
+  /* Deep stacks repeat code objects (recursion): each is read once. */
+  g_array_set_size (self->uniq_codes, 0);
+  g_array_set_size (self->code_slot, self->raw->len);
+  g_hash_table_remove_all (self->uniq_index);
   for (guint i = 0; i < self->raw->len; i++)
     {
-      g_array_index (self->sig_addrs, guint64, i) =
-        g_array_index (self->raw, RawFrame, i).code + self->sig_offset;
+      guint64 *code = &g_array_index (self->raw, RawFrame, i).code;
+      guint slot = GPOINTER_TO_UINT (g_hash_table_lookup (self->uniq_index, code));
+      if (slot == 0)
+        {
+          g_array_append_val (self->uniq_codes, *code);
+          slot = self->uniq_codes->len;
+          g_hash_table_insert (self->uniq_index, code, GUINT_TO_POINTER (slot));
+        }
+      g_array_index (self->code_slot, guint32, i) = slot - 1;
+    }
+  guint n_uniq = self->uniq_codes->len;
+  g_array_set_size (self->sig_addrs, n_uniq);
+  g_array_set_size (self->sig_lens, n_uniq);
+  g_byte_array_set_size (self->sig_buf, n_uniq * self->sig_len);
+  gboolean sigs_fetched = first_thread && self->spec_sigs_at != 0 && self->spec_codes->len == n_uniq
+                          && memcmp (self->spec_codes->data, self->uniq_codes->data,
+                                     n_uniq * sizeof (guint64)) == 0;
+  if (first_thread)
+    {
+      g_array_set_size (self->spec_codes, 0);
+      if (n_uniq <= SPEC_CODES)
+        g_array_append_vals (self->spec_codes, self->uniq_codes->data, n_uniq);
+    }
+  for (guint i = 0; i < n_uniq; i++)
+    {
+      g_array_index (self->sig_addrs, guint64, i) = g_array_index (self->uniq_codes, guint64, i) + self->sig_offset;
       g_array_index (self->sig_lens, guint32, i) = self->sig_len;
     }
+  if (sigs_fetched)
+    {
+      memcpy (self->sig_buf->data, self->spec_buf->data + self->spec_sigs_at - 1, n_uniq * self->sig_len);
+      sigs_read = TRUE;
+    }
+  else
   {
     g_autoptr (GError) local = NULL;
     sigs_read = pyro_cpython_target_read_many (self->target, (const guint64 *) self->sig_addrs->data,
                                                (const guint32 *) self->sig_lens->data,
-                                               self->raw->len, self->sig_buf->data, &local);
+                                               n_uniq, self->sig_buf->data, &local);
     if (!sigs_read && !g_error_matches (local, G_IO_ERROR, G_IO_ERROR_FAILED))
       {
         g_propagate_error (error, g_steal_pointer (&local));
@@ -382,7 +480,8 @@ walk_frames (PyroCPythonReader *self, guint64 frame, GError **error)
       gint64 lasti;
 
       if (code == NULL || !sigs_read ||
-          memcmp (code->sig, self->sig_buf->data + i * self->sig_len, self->sig_len) != 0 ||
+          memcmp (code->sig, self->sig_buf->data + g_array_index (self->code_slot, guint32, i) * self->sig_len,
+                  self->sig_len) != 0 ||
           raw->instr + 2 < code->bytecode ||
           raw->instr > code->bytecode + 2 * (guint64) code->n_units)
         {
@@ -411,23 +510,39 @@ walk_frames (PyroCPythonReader *self, guint64 frame, GError **error)
   return TRUE;
 }
 
-/* Reads the head of the thread list and who holds the GIL in one call. */
+/* Appends a speculative piece; returns its offset in spec_buf. */
+static gsize
+spec_piece (GArray *addrs, GArray *lens, gsize *total, guint64 address, guint32 len)
+{
+  gsize at = *total;
+  g_array_append_val (addrs, address);
+  g_array_append_val (lens, len);
+  *total += len;
+  return at;
+}
+
+/* Reads the head of the thread list and who holds the GIL, and with them in
+ * the same call what the previous sample suggests will be read next (see
+ * SPEC_THREADS). */
 static gboolean
 read_interp_state (PyroCPythonReader *self, guint64 *tstate, guint64 *holder, GError **error)
 {
   const PyroCPythonLayout *l = self->l;
-  guint64 addrs[2];
-  guint32 lens[2];
-  guint8 buf[8 + 64];
+  g_autoptr (GArray) addrs = g_array_sized_new (FALSE, FALSE, sizeof (guint64), 32);
+  g_autoptr (GArray) lens = g_array_sized_new (FALSE, FALSE, sizeof (guint32), 32);
+  gsize total = 0;
   guint32 gil_lo = 0, gil_len = 0;
+  guint n_essential;
 
-  addrs[0] = self->interp + l->interp_threads_head;
-  lens[0] = 8;
+  memset (self->spec_tstate_at, 0, sizeof self->spec_tstate_at);
+  memset (self->spec_cframe_at, 0, sizeof self->spec_cframe_at);
+  memset (self->spec_window_at, 0, sizeof self->spec_window_at);
+  self->spec_sigs_at = 0;
+  self->spec_got = 0;
+
+  spec_piece (addrs, lens, &total, self->interp + l->interp_threads_head, 8);
   if (l->runtime_tstate_current != PYRO_CPY_ABSENT)
-    {
-      addrs[1] = pyro_cpython_target_runtime (self->target) + l->runtime_tstate_current;
-      lens[1] = 8;
-    }
+    spec_piece (addrs, lens, &total, pyro_cpython_target_runtime (self->target) + l->runtime_tstate_current, 8);
   else
     {
       if (self->gil == 0 && !read_u64 (self, self->interp + l->interp_ceval_gil, &self->gil, error))
@@ -437,13 +552,68 @@ read_interp_state (PyroCPythonReader *self, guint64 *tstate, guint64 *holder, GE
       if (self->gil == 0 || gil_len > 64)
         {
           *holder = 0;
-          return read_u64 (self, addrs[0], tstate, error);
+          return read_u64 (self, self->interp + l->interp_threads_head, tstate, error);
         }
-      addrs[1] = self->gil + gil_lo;
-      lens[1] = gil_len;
+      spec_piece (addrs, lens, &total, self->gil + gil_lo, gil_len);
     }
-  if (!pyro_cpython_target_read_many (self->target, addrs, lens, 2, buf, error))
-    return FALSE;
+  n_essential = addrs->len;
+
+  /* Offsets are kept + 1 so that 0 means "not fetched". */
+  for (guint i = 0; i < MIN (self->spec_tstates->len, SPEC_THREADS); i++)
+    {
+      guint64 t = g_array_index (self->spec_tstates, guint64, i);
+      guint64 cframe = i < self->cframes->len ? g_array_index (self->cframes, guint64, i) : 0;
+      if (t == 0)
+        break;
+      self->spec_tstate_at[i] = spec_piece (addrs, lens, &total, t, self->tstate_len) + 1;
+      if (l->tstate_cframe != PYRO_CPY_ABSENT && cframe != 0)
+        self->spec_cframe_at[i] = spec_piece (addrs, lens, &total, cframe + l->cframe_current_frame, 8) + 1;
+    }
+  for (guint i = 0; i < SPEC_WINDOWS; i++)
+    if (self->spec_window_len[i] != 0)
+      self->spec_window_at[i] = spec_piece (addrs, lens, &total, self->spec_window[i],
+                                            self->spec_window_len[i]) + 1;
+  if (self->spec_codes->len > 0)
+    {
+      self->spec_sigs_at = total + 1;
+      for (guint i = 0; i < self->spec_codes->len; i++)
+        spec_piece (addrs, lens, &total, g_array_index (self->spec_codes, guint64, i) + self->sig_offset,
+                    self->sig_len);
+    }
+
+  g_byte_array_set_size (self->spec_buf, total);
+  self->spec_got = pyro_cpython_target_read_prefix (self->target, (const guint64 *) addrs->data,
+                                                    (const guint32 *) lens->data, addrs->len,
+                                                    self->spec_buf->data, error);
+  if (self->spec_got < n_essential)
+    {
+      if (self->spec_got > 0)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Process %u: the GIL state could not be read",
+                     pyro_cpython_target_pid (self->target));
+      return FALSE;
+    }
+
+  /* Forget what was not read whole: read_prefix stops at the first piece
+   * that failed. */
+  {
+    gsize read_upto = 0;
+    for (guint i = 0; i < self->spec_got; i++)
+      read_upto += g_array_index (lens, guint32, i);
+    for (guint i = 0; i < SPEC_THREADS; i++)
+      {
+        if (self->spec_tstate_at[i] != 0 && self->spec_tstate_at[i] - 1 + self->tstate_len > read_upto)
+          self->spec_tstate_at[i] = 0;
+        if (self->spec_cframe_at[i] != 0 && self->spec_cframe_at[i] - 1 + 8 > read_upto)
+          self->spec_cframe_at[i] = 0;
+      }
+    for (guint i = 0; i < SPEC_WINDOWS; i++)
+      if (self->spec_window_at[i] != 0 && self->spec_window_at[i] - 1 + self->spec_window_len[i] > read_upto)
+        self->spec_window_at[i] = 0;
+    if (self->spec_sigs_at != 0 && self->spec_got < addrs->len)
+      self->spec_sigs_at = 0;
+  }
+
+  const guint8 *buf = self->spec_buf->data;
   *tstate = u64_at (buf, 0);
   if (l->runtime_tstate_current != PYRO_CPY_ABSENT)
     *holder = u64_at (buf, 8);
@@ -537,19 +707,39 @@ pyro_cpython_reader_sample (PyroCPythonReader *self, const PyroCPythonThreadStac
       guint8 buf[8];
       const guint8 *t;
 
-      addrs[0] = tstate;
-      lens[0] = self->tstate_len;
-      if (l->tstate_cframe != PYRO_CPY_ABSENT && count < self->cframes->len &&
-          (last_cframe = g_array_index (self->cframes, guint64, count)) != 0)
+      if (count < SPEC_THREADS && self->spec_tstate_at[count] != 0
+          && g_array_index (self->spec_tstates, guint64, count) == tstate)
         {
-          addrs[1] = last_cframe + l->cframe_current_frame;
-          lens[1] = 8;
-          n_pieces = 2;
+          memcpy (self->tstate_read, self->spec_buf->data + self->spec_tstate_at[count] - 1,
+                  self->tstate_len);
+          got = 1;
+          if (self->spec_cframe_at[count] != 0)
+            {
+              memcpy (self->tstate_read + self->tstate_len,
+                      self->spec_buf->data + self->spec_cframe_at[count] - 1, 8);
+              last_cframe = g_array_index (self->cframes, guint64, count);
+              got = 2;
+            }
         }
-      got = pyro_cpython_target_read_prefix (self->target, addrs, lens, n_pieces,
-                                             self->tstate_read, error);
-      if (got == 0)
-        return FALSE;
+      else
+        {
+          addrs[0] = tstate;
+          lens[0] = self->tstate_len;
+          if (l->tstate_cframe != PYRO_CPY_ABSENT && count < self->cframes->len &&
+              (last_cframe = g_array_index (self->cframes, guint64, count)) != 0)
+            {
+              addrs[1] = last_cframe + l->cframe_current_frame;
+              lens[1] = 8;
+              n_pieces = 2;
+            }
+          got = pyro_cpython_target_read_prefix (self->target, addrs, lens, n_pieces,
+                                                 self->tstate_read, error);
+          if (got == 0)
+            return FALSE;
+        }
+      if (count >= self->spec_tstates->len)
+        g_array_set_size (self->spec_tstates, count + 1);
+      g_array_index (self->spec_tstates, guint64, count) = tstate;
       memcpy (self->tstate_buf, self->tstate_read, self->tstate_len);
       memcpy (buf, self->tstate_read + self->tstate_len, 8);
       t = self->tstate_buf;
@@ -564,8 +754,20 @@ pyro_cpython_reader_sample (PyroCPythonReader *self, const PyroCPythonThreadStac
       count++;
 
       self->window.len = 0;
-      if (!walk_frames (self, frame, error))
+      self->n_used_windows = 0;
+      if (!walk_frames (self, frame, count == 1, error))
         return FALSE;
+      /* Next time, the pages of the first thread's frames come with the
+       * thread state. */
+      if (count == 1)
+        for (guint i = 0; i < SPEC_WINDOWS; i++)
+          {
+            guint64 lo = self->used_lo[i] & ~(guint64) (PAGE - 1);
+            guint64 hi = (self->used_hi[i] + PAGE - 1) & ~(guint64) (PAGE - 1);
+            gboolean used = i < self->n_used_windows && hi - lo <= sizeof self->window.data;
+            self->spec_window[i] = used ? lo : 0;
+            self->spec_window_len[i] = used ? (guint32) (hi - lo) : 0;
+          }
       /* Holding the GIL means running Python code; only the others need the
        * (costly) look at the scheduler state. */
       stack.running = stack.holds_gil || (stack.tid != 0 && thread_running (self, stack.tid));
@@ -576,6 +778,8 @@ pyro_cpython_reader_sample (PyroCPythonReader *self, const PyroCPythonThreadStac
       g_array_append_val (self->stacks, stack);
       frame_start = self->frames->len;
     }
+
+  g_array_set_size (self->spec_tstates, MIN (count, self->spec_tstates->len));
 
   /* Frames are pointed at only now: the array may have moved while growing. */
   frame_start = 0;

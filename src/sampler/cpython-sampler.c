@@ -440,6 +440,15 @@ sampler_thread (gpointer data)
       while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
         ;
     }
+  {
+    struct timespec cpu;
+    if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &cpu) == 0)
+      {
+        g_mutex_lock (&self->lock);
+        self->stats.cpu_ns = cpu.tv_sec * G_GINT64_CONSTANT (1000000000) + cpu.tv_nsec;
+        g_mutex_unlock (&self->lock);
+      }
+  }
   return NULL;
 }
 

@@ -28,6 +28,7 @@ typedef struct {
   guint64 frames;         /* frames read */
   gint64 busy_ns;         /* time spent reading and recording */
   gint64 max_tick_ns;
+  gint64 cpu_ns;          /* CPU time of the sampling thread, sleeps included */
 } PyroCPythonSamplerStats;
 
 typedef struct _PyroCPythonSampler PyroCPythonSampler;
