@@ -1,6 +1,7 @@
 /* cpython-sampler.c — the timer thread that turns CPython stacks into a profile. */
 #define _GNU_SOURCE
 #include "sampler/cpython-sampler.h"
+#include "sampler/tick-priority.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -389,6 +390,8 @@ sampler_thread (gpointer data)
   gint64 period = (gint64) (1e9 / self->rate);
   struct timespec next;
   gint64 next_ns = now_ns ();
+
+  pyro_tick_priority_apply ();
 
   while (!g_atomic_int_get (&self->stop))
     {

@@ -3,6 +3,7 @@
 #include "access-error.h"
 #include "perf-ring.h"
 #include "procfs.h"
+#include "tick-priority.h"
 #include "formats/syscap-symbols.h"
 #include "symbols/symbolizer.h"
 
@@ -17,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <sysprof-capture.h>
 #include <unistd.h>
 
@@ -104,6 +106,8 @@ struct _PyroRecorder {
   PyroRecordMode mode;
   PyroCallGraphMode call_graph;
   double duration;
+  gint64 flush_us;
+  gint64 progress_us;
   char *output;
   guint32 pid;
   char **argv;
@@ -204,6 +208,8 @@ pyro_recorder_new (const PyroRecordOptions *options)
   self->mode = options->mode;
   self->call_graph = options->call_graph;
   self->duration = options->duration;
+  self->flush_us = options->flush_interval > 0 ? (gint64) (options->flush_interval * G_USEC_PER_SEC) : FLUSH_US;
+  self->progress_us = options->flush_interval > 0 ? self->flush_us : PROGRESS_US;
   self->output = g_strdup (options->output);
   self->pid = options->pid;
   self->argv = g_strdupv ((char **) options->argv);
@@ -1212,12 +1218,15 @@ static gpointer
 tick_thread (gpointer data)
 {
   PyroRecorder *self = data;
-  gint64 next_flush = self->start_us + FLUSH_US;
-  gint64 next_progress = self->start_us + PROGRESS_US;
+  gint64 next_flush = self->start_us + self->flush_us;
+  gint64 next_progress = self->start_us + self->progress_us;
   gint64 next_housekeeping = self->start_us;
   gint64 source_interval = G_USEC_PER_SEC / self->frequency;
   gint64 next_source = self->start_us;
   gboolean want_source = self->source != NULL && self->mode != PYRO_RECORD_NATIVE;
+
+  if (want_source)
+    pyro_tick_priority_apply ();
 
   while (!g_atomic_int_get (&self->stopping))
     {
@@ -1248,21 +1257,23 @@ tick_thread (gpointer data)
         }
       if (want_source && now >= next_source)
         {
+          /* Ticks keep their phase; those the thread slept through are
+           * skipped, not fired in a burst. */
           next_source += source_interval;
-          if (next_source < now)
-            next_source = now + source_interval;
+          if (next_source <= now)
+            next_source += (now - next_source) / source_interval * source_interval + source_interval;
           poll_stack_source (self);
         }
       if (now >= next_flush)
         {
-          next_flush = now + FLUSH_US;
+          next_flush = now + self->flush_us;
           g_mutex_lock (&self->lock);
           sysprof_capture_writer_flush (self->writer);
           g_mutex_unlock (&self->lock);
         }
       if (now >= next_progress && self->progress_func != NULL)
         {
-          next_progress = now + PROGRESS_US;
+          next_progress = now + self->progress_us;
           PyroRecordProgress progress;
           pyro_recorder_get_progress (self, &progress);
           self->progress_func (&progress, self->progress_data);
@@ -1270,9 +1281,9 @@ tick_thread (gpointer data)
       gint64 wake = MIN (next_housekeeping, MIN (next_flush, next_progress));
       if (want_source)
         wake = MIN (wake, next_source);
-      now = g_get_monotonic_time ();
-      if (wake > now)
-        g_usleep (wake - now);
+      struct timespec until = { wake / G_USEC_PER_SEC, (wake % G_USEC_PER_SEC) * 1000 };
+      while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+        ;
     }
   return NULL;
 }
