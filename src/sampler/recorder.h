@@ -65,6 +65,10 @@ typedef struct {
    * (multiprocessing workers), and of theirs, each process its own thread
    * group.  Native and mixed recordings always follow children. */
   gboolean follow_children;
+  /* seconds between flushes of the capture (and progress reports); 0 means
+   * 1 s of flushes and reports twice a second.  A live view reads the
+   * capture at each flush. */
+  double flush_interval;
 } PyroRecordOptions;
 
 typedef struct {
