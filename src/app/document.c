@@ -3,6 +3,7 @@
 #include "document.h"
 #include "formats/reader.h"
 #include "formats/perf-data.h"
+#include "symbols/symbolizer.h"
 
 struct _PyroDocument
 {
@@ -31,6 +32,10 @@ struct _PyroDocument
 
   guint32 selected_func;
   guint reload_serial;         /* the newest pyro_document_reload_async() */
+  /* Native symbols resolved by the reads of the file reloaded last, for the
+   * next read of it. */
+  PyroSymbolCache *symbol_cache;
+  GFile *symbol_cache_file;
 };
 
 G_DEFINE_FINAL_TYPE (PyroDocument, pyro_document, G_TYPE_OBJECT)
@@ -318,6 +323,8 @@ start_load (PyroDocument *self, GFile *file, const char *event)
   self->selection = pyro_selection_new ();
   self->selected_func = PYRO_NONE;
   g_clear_pointer (&self->error_message, g_free);
+  g_clear_pointer (&self->symbol_cache, pyro_symbol_cache_unref);
+  g_clear_object (&self->symbol_cache_file);
 
   g_set_object (&self->file, file);
   g_free (self->display_name);
@@ -389,6 +396,7 @@ typedef struct {
   GFile *shown;                /* the document's file when asked */
   char *path;
   PyroSelection *selection;    /* the selection to derive with */
+  PyroSymbolCache *symbol_cache;
   gboolean keep_selection;
   guint serial;
   guint generation;            /* derive_generation when asked */
@@ -403,6 +411,7 @@ reload_job_free (ReloadJob *job)
   g_clear_object (&job->shown);
   g_free (job->path);
   g_clear_pointer (&job->selection, pyro_selection_free);
+  g_clear_pointer (&job->symbol_cache, pyro_symbol_cache_unref);
   g_clear_pointer (&job->profile, pyro_profile_unref);
   g_clear_pointer (&job->derived, derived_free);
   g_free (job);
@@ -423,7 +432,9 @@ reload_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   ReloadJob *job = task_data;
   GError *error = NULL;
 
+  pyro_symbol_cache_set_thread_default (job->symbol_cache);
   job->profile = pyro_format_load_file (job->path, NULL, NULL, cancellable, &error);
+  pyro_symbol_cache_set_thread_default (NULL);
   if (job->profile == NULL)
     {
       g_task_return_error (task, error);
@@ -547,6 +558,13 @@ pyro_document_reload_async (PyroDocument *self, GFile *file, GCancellable *cance
   job->selection = job->keep_selection ? pyro_selection_copy (self->selection) : pyro_selection_new ();
   job->serial = ++self->reload_serial;
   job->generation = self->derive_generation;
+  if (self->symbol_cache_file == NULL || !g_file_equal (self->symbol_cache_file, file))
+    {
+      g_clear_pointer (&self->symbol_cache, pyro_symbol_cache_unref);
+      self->symbol_cache = pyro_symbol_cache_new ();
+      g_set_object (&self->symbol_cache_file, file);
+    }
+  job->symbol_cache = pyro_symbol_cache_ref (self->symbol_cache);
 
   g_autoptr (GTask) task = g_task_new (self, cancellable, reload_done, outer);
   g_task_set_source_tag (task, reload_thread);
@@ -902,6 +920,8 @@ pyro_document_finalize (GObject *object)
   g_clear_pointer (&self->selection, pyro_selection_free);
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_object (&self->file);
+  g_clear_pointer (&self->symbol_cache, pyro_symbol_cache_unref);
+  g_clear_object (&self->symbol_cache_file);
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->derive_cancellable);
   g_free (self->display_name);

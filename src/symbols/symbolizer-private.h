@@ -37,6 +37,7 @@ typedef struct {
 } Process;
 
 struct _PyroSymbolizer {
+  PyroSymbolCache *cache;    /* nullable: where the modules go back when freed */
   GHashTable *processes;     /* pid -> Process* */
   GHashTable *modules;       /* path -> Module* */
   GStringChunk *strings;

@@ -29,13 +29,103 @@ process_free (Process *p)
   g_free (p);
 }
 
+/* What a symbolizer hands back to its cache: everything but the mappings. */
+struct _PyroSymbolCache {
+  gint ref_count;
+  GMutex lock;
+  gboolean lent;
+  GHashTable *modules;       /* NULL until a symbolizer gave them back */
+  GStringChunk *strings;
+  PyroKernelSymbols *kernel;
+  gboolean kernel_loaded;
+  gboolean kernel_mismatch;
+  GBytes *kernel_build_id;
+};
+
+static GPrivate thread_cache;
+
+PyroSymbolCache *
+pyro_symbol_cache_new (void)
+{
+  PyroSymbolCache *self = g_new0 (PyroSymbolCache, 1);
+  self->ref_count = 1;
+  g_mutex_init (&self->lock);
+  return self;
+}
+
+PyroSymbolCache *
+pyro_symbol_cache_ref (PyroSymbolCache *self)
+{
+  g_atomic_int_inc (&self->ref_count);
+  return self;
+}
+
+void
+pyro_symbol_cache_unref (PyroSymbolCache *self)
+{
+  if (self == NULL || !g_atomic_int_dec_and_test (&self->ref_count))
+    return;
+  g_clear_pointer (&self->modules, g_hash_table_unref);
+  g_clear_pointer (&self->strings, g_string_chunk_free);
+  pyro_kernel_symbols_free (self->kernel);
+  g_clear_pointer (&self->kernel_build_id, g_bytes_unref);
+  g_mutex_clear (&self->lock);
+  g_free (self);
+}
+
+void
+pyro_symbol_cache_set_thread_default (PyroSymbolCache *cache)
+{
+  g_private_set (&thread_cache, cache);
+}
+
+/* Takes the cache's modules when no other symbolizer holds them. */
+static void
+borrow (PyroSymbolizer *self, PyroSymbolCache *cache)
+{
+  g_mutex_lock (&cache->lock);
+  if (!cache->lent)
+    {
+      cache->lent = TRUE;
+      self->cache = pyro_symbol_cache_ref (cache);
+      self->modules = g_steal_pointer (&cache->modules);
+      self->strings = g_steal_pointer (&cache->strings);
+      self->kernel = g_steal_pointer (&cache->kernel);
+      self->kernel_loaded = cache->kernel_loaded;
+      self->kernel_mismatch = cache->kernel_mismatch;
+      self->kernel_build_id = g_steal_pointer (&cache->kernel_build_id);
+    }
+  g_mutex_unlock (&cache->lock);
+}
+
+static void
+give_back (PyroSymbolizer *self)
+{
+  PyroSymbolCache *cache = self->cache;
+  g_mutex_lock (&cache->lock);
+  cache->modules = g_steal_pointer (&self->modules);
+  cache->strings = g_steal_pointer (&self->strings);
+  cache->kernel = g_steal_pointer (&self->kernel);
+  cache->kernel_loaded = self->kernel_loaded;
+  cache->kernel_mismatch = self->kernel_mismatch;
+  cache->kernel_build_id = g_steal_pointer (&self->kernel_build_id);
+  cache->lent = FALSE;
+  g_mutex_unlock (&cache->lock);
+  g_clear_pointer (&self->cache, pyro_symbol_cache_unref);
+}
+
 PyroSymbolizer *
 pyro_symbolizer_new (void)
 {
   PyroSymbolizer *self = g_new0 (PyroSymbolizer, 1);
   self->processes = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) process_free);
-  self->modules = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) module_free);
-  self->strings = g_string_chunk_new (1 << 16);
+  PyroSymbolCache *cache = g_private_get (&thread_cache);
+  if (cache != NULL)
+    borrow (self, cache);
+  if (self->modules == NULL)
+    self->modules = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) module_free);
+  if (self->strings == NULL)
+    self->strings = g_string_chunk_new (1 << 16);
   return self;
 }
 
@@ -44,9 +134,12 @@ pyro_symbolizer_free (PyroSymbolizer *self)
 {
   if (self == NULL)
     return;
+  /* Processes first: their unwinders read the modules. */
   g_hash_table_unref (self->processes);
-  g_hash_table_unref (self->modules);
-  g_string_chunk_free (self->strings);
+  if (self->cache != NULL)
+    give_back (self);
+  g_clear_pointer (&self->modules, g_hash_table_unref);
+  g_clear_pointer (&self->strings, g_string_chunk_free);
   pyro_kernel_symbols_free (self->kernel);
   g_clear_pointer (&self->kernel_build_id, g_bytes_unref);
   g_free (self);
@@ -314,9 +407,18 @@ void
 pyro_symbolizer_set_kernel_build_id (PyroSymbolizer *self, const guint8 *build_id,
                                      gsize build_id_len)
 {
+  g_autoptr (GBytes) wanted = build_id != NULL && build_id_len > 0 ? g_bytes_new (build_id, build_id_len) : NULL;
+  gboolean same = wanted == NULL ? self->kernel_build_id == NULL
+                  : self->kernel_build_id != NULL && g_bytes_equal (wanted, self->kernel_build_id);
+  /* Symbols kept from a read of another kernel's recording do not apply. */
+  if (!same && self->kernel_loaded)
+    {
+      g_clear_pointer (&self->kernel, pyro_kernel_symbols_free);
+      self->kernel_loaded = FALSE;
+      self->kernel_mismatch = FALSE;
+    }
   g_clear_pointer (&self->kernel_build_id, g_bytes_unref);
-  if (build_id != NULL && build_id_len > 0)
-    self->kernel_build_id = g_bytes_new (build_id, build_id_len);
+  self->kernel_build_id = g_steal_pointer (&wanted);
 }
 
 static gboolean

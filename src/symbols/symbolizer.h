@@ -61,6 +61,22 @@ void  pyro_symbolizer_set_kernel_build_id (PyroSymbolizer *self, const guint8 *b
  * of the load.  Call it before any trace is loaded. */
 void  pyro_symbolizer_set_kernel_symbols_file (const char *path);
 
+/* Modules (each file's ELF and the addresses already resolved in it), names
+ * and kernel symbols, kept from one symbolizer to the next: the reads of a
+ * file that grows (a live recording) then resolve only the addresses they
+ * have not seen.  Mappings are not kept; each read declares its own. */
+typedef struct _PyroSymbolCache PyroSymbolCache;
+
+PyroSymbolCache *pyro_symbol_cache_new (void);
+PyroSymbolCache *pyro_symbol_cache_ref (PyroSymbolCache *self);
+void             pyro_symbol_cache_unref (PyroSymbolCache *self);
+
+/* Symbolizers that pyro_symbolizer_new() makes in the calling thread from
+ * now on take their modules from @cache (nullable: none) and give them back
+ * when freed.  The cache serves one symbolizer at a time: while it is lent,
+ * another symbolizer starts empty, as without a cache. */
+void pyro_symbol_cache_set_thread_default (PyroSymbolCache *cache);
+
 /* Unwinds a user stack copied by the kernel (PERF_SAMPLE_REGS_USER +
  * PERF_SAMPLE_STACK_USER) with libdw's CFI unwinder.  @regs holds the
  * registers in perf's x86-64 order (PERF_REG_X86_*) compressed by @regs_mask;
@@ -74,5 +90,6 @@ guint pyro_symbolizer_unwind (PyroSymbolizer *self, guint32 pid, guint32 tid,
                               guint64 *pcs, guint max);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PyroSymbolizer, pyro_symbolizer_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PyroSymbolCache, pyro_symbol_cache_unref)
 
 G_END_DECLS
