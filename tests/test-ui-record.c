@@ -6,6 +6,7 @@
  * dialog finds and records a running process; a refused start shows on the
  * window's error page; the dialog names what is wrong with a command. */
 #include <gtk/gtk.h>
+#include <glib/gstdio.h>
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <signal.h>
@@ -185,8 +186,15 @@ test_record_live (void)
   g_assert_true (g_str_has_prefix (pyro_recording_get_output (recording), dir));
   g_assert_true (pyro_recording_get_active (recording));
 
-  /* Two swaps of the growing capture while the program runs. */
-  wait_live_updates (recording, 2);
+  /* The capture is read at each flush, twice a second: at least 4 swaps in
+   * 3 s once the first came. */
+  wait_live_updates (recording, 1);
+  guint first = pyro_recording_get_live_updates (recording);
+  gint64 until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_cmpuint (pyro_recording_get_live_updates (recording) - first, >=, 4);
   g_assert_true (pyro_recording_get_active (recording));
   g_assert_false (pyro_recording_get_ending (recording));
   PyroDocument *doc = pyro_window_get_document (window);
@@ -251,6 +259,48 @@ test_record_live (void)
   g_assert_cmpuint (g_array_index (table->rows, PyroFunctionRow, 0).func, ==, hot_final);
   g_assert_cmpuint (pyro_document_get_selected_func (doc), ==, hot_func);
 
+  g_object_unref (recording);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The live reads keep the symbols they resolved: once the program's file is
+ * gone, the next reads still name its functions (a read that resolved
+ * afresh would name them "record-burn-copy+0x..."). */
+static void
+test_symbols_kept (void)
+{
+  if (!skip_unless_recording_works ())
+    return;
+  g_autofree char *dir = g_dir_make_tmp ("pyrometer-record-XXXXXX", NULL);
+  g_autofree char *copy = g_build_filename (dir, "record-burn-copy", NULL);
+  g_autoptr (GFile) from = g_file_new_for_path (burn);
+  g_autoptr (GFile) to = g_file_new_for_path (copy);
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, NULL));
+  g_assert_cmpint (g_chmod (copy, 0755), ==, 0);
+
+  PyroWindow *window = new_window ();
+  const char *argv[] = { copy, "20", NULL };
+  g_autofree char *output = g_build_filename (dir, "kept.syscap", NULL);
+  PyroRecordingRequest request = { .argv = argv, .cwd = dir, .output = output };
+  g_autoptr (GError) error = NULL;
+  PyroRecording *recording = pyro_record_actions_start (window, &request, &error);
+  g_assert_no_error (error);
+  g_object_ref (recording);
+  PyroDocument *doc = pyro_window_get_document (window);
+  wait_live_updates (recording, 1);
+  if (node_of (doc, "hot_loop") == PYRO_NONE)
+    wait_live_updates (recording, pyro_recording_get_live_updates (recording) + 1);
+  g_assert_cmpuint (node_of (doc, "hot_loop"), !=, PYRO_NONE);
+
+  g_assert_cmpint (g_unlink (copy), ==, 0);
+  GrowthWait growth = { doc, pyro_call_tree_total (pyro_document_get_tree (doc)) };
+  g_assert_true (ui_wait_until (tree_grew, &growth));
+  g_assert_true (pyro_recording_get_active (recording));
+  g_assert_cmpuint (node_of (doc, "hot_loop"), !=, PYRO_NONE);
+  g_assert_cmpuint (node_of (doc, "cold_loop"), !=, PYRO_NONE);
+
+  pyro_recording_stop (recording);
+  g_assert_true (ui_wait_until (recording_finished, recording));
   g_object_unref (recording);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -418,6 +468,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui-record/refused-start", test_refused_start);
   g_test_add_func ("/ui-record/live", test_record_live);
   g_test_add_func ("/ui-record/attach", test_attach);
+  g_test_add_func ("/ui-record/symbols-kept", test_symbols_kept);
   int status = g_test_run ();
   g_free (burn);
   g_free (refused);

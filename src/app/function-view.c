@@ -51,6 +51,8 @@ struct _PyroFunctionView
   gboolean exact;
   PyroUnit unit;
   double grand_total;
+  /* New trees came while the view was not shown: the rows wait for it. */
+  gboolean stale;
 };
 
 G_DEFINE_FINAL_TYPE (PyroFunctionView, pyro_function_view, GTK_TYPE_WIDGET)
@@ -371,6 +373,8 @@ select_func_row (PyroFunctionView *self, guint32 func)
 static void
 selected_func_changed (PyroFunctionView *self)
 {
+  if (self->stale)
+    return;
   guint32 func = pyro_document_get_selected_func (self->document);
   select_func_row (self, func);
   fill_neighbours (self, func);
@@ -407,8 +411,9 @@ neighbour_activated (PyroFunctionView *self, guint position, GtkColumnView *view
 /* Filling the table */
 
 static void
-trees_changed (PyroFunctionView *self)
+fill (PyroFunctionView *self)
 {
+  self->stale = FALSE;
   PyroProfile *profile = pyro_document_get_profile (self->document);
   const PyroFunctionTable *table = pyro_document_get_function_table (self->document);
   if (profile == NULL || table == NULL)
@@ -460,6 +465,31 @@ trees_changed (PyroFunctionView *self)
   selected_func_changed (self);
 }
 
+/* Replacing every row costs its widgets (tens of milliseconds for a live
+ * recording's swap, twice a second): a hidden table fills when shown. */
+static void
+trees_changed (PyroFunctionView *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    fill (self);
+  else
+    self->stale = TRUE;
+}
+
+static void
+fill_if_stale (PyroFunctionView *self)
+{
+  if (self->stale && self->document != NULL)
+    fill (self);
+}
+
+static void
+pyro_function_view_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (pyro_function_view_parent_class)->map (widget);
+  fill_if_stale (PYRO_FUNCTION_VIEW (widget));
+}
+
 void
 pyro_function_view_set_document (PyroFunctionView *self, PyroDocument *document)
 {
@@ -473,6 +503,7 @@ pyro_function_view_set_document (PyroFunctionView *self, PyroDocument *document)
     }
   g_set_object (&self->document, document);
   g_list_store_remove_all (self->store);
+  self->stale = FALSE;
   if (document != NULL)
     {
       self->trees_handler = g_signal_connect_swapped (document, "trees-changed",
@@ -480,7 +511,7 @@ pyro_function_view_set_document (PyroFunctionView *self, PyroDocument *document)
       self->selected_handler = g_signal_connect_swapped (document, "notify::selected-func",
                                                          G_CALLBACK (selected_func_changed), self);
       if (pyro_document_get_tree (document) != NULL)
-        trees_changed (self);
+        fill (self);
     }
 }
 
@@ -494,18 +525,21 @@ pyro_function_view_focus_filter (PyroFunctionView *self)
 GListModel *
 pyro_function_view_get_rows (PyroFunctionView *self)
 {
+  fill_if_stale (self);
   return G_LIST_MODEL (self->selection);
 }
 
 GListModel *
 pyro_function_view_get_callers (PyroFunctionView *self)
 {
+  fill_if_stale (self);
   return G_LIST_MODEL (self->caller_store);
 }
 
 GListModel *
 pyro_function_view_get_callees (PyroFunctionView *self)
 {
+  fill_if_stale (self);
   return G_LIST_MODEL (self->callee_store);
 }
 
@@ -566,6 +600,7 @@ pyro_function_view_class_init (PyroFunctionViewClass *klass)
 
   object_class->dispose = pyro_function_view_dispose;
   object_class->finalize = pyro_function_view_finalize;
+  widget_class->map = pyro_function_view_map;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pyrometer/Pyrometer/function-view.ui");

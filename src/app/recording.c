@@ -10,6 +10,10 @@
 #include "sampler/recorder.h"
 #include "sampler/procfs.h"
 
+/* Seconds between two reads of the capture while it is recorded: the
+ * recorder flushes it this often. */
+#define LIVE_INTERVAL 0.5
+
 struct _PyroRecording
 {
   GObject parent_instance;
@@ -171,7 +175,7 @@ progress_in_context (gpointer user_data)
   g_mutex_unlock (&self->lock);
   self->progress.output = self->output;
   g_signal_emit (self, signals[PROGRESS], 0);
-  /* Progress comes more often than flushes: read only a capture that grew. */
+  /* Progress follows each flush; read only a capture that grew. */
   GStatBuf st;
   if (!self->ending && g_stat (self->output, &st) == 0 && st.st_size != self->read_size)
     {
@@ -362,6 +366,7 @@ pyro_recording_start (PyroRecording *self, GError **error)
     .argv = (const char *const *) self->argv,
     .cwd = self->cwd,
     .stack_source = mode != PYRO_RECORD_NATIVE ? pyro_cpython_stack_source_new () : NULL,
+    .flush_interval = LIVE_INTERVAL,
   };
   self->recorder = pyro_recorder_new (&options);
   self->context = g_main_context_ref_thread_default ();

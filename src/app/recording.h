@@ -1,8 +1,8 @@
 /* recording.h — one recording shown live in a document.
  *
  * Runs the recorder (sampler/recorder.h) on a launched command or an
- * attached process.  Each time the recorder flushes the capture (about twice
- * a second) the capture is read again off the UI thread and swapped into the
+ * attached process.  Each time the recorder flushes the capture (twice a
+ * second) the capture is read again off the UI thread and swapped into the
  * document whole (pyro_document_reload_async()), keeping the selection; a
  * flush that comes while a read runs is folded into the next read.  When the
  * recording ends (stopped, the target exited, the duration elapsed) the
