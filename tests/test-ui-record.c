@@ -1,8 +1,9 @@
 /* test-ui-record.c — recording from the window under Xvfb: a C program
  * compiled by the test is recorded through the Record dialog's own code
  * path; the flame graph and the timeline follow the capture while the
- * program runs (zoom and selected function kept across the swaps), Stop
- * brings the final capture with the program's hot function; the Attach
+ * program runs (zoom and selected function kept across the swaps, at least
+ * 4 swaps in 3 s), Stop brings the final capture with the program's hot
+ * function; the live reads keep the symbols they resolved; the Attach
  * dialog finds and records a running process; a refused start shows on the
  * window's error page; the dialog names what is wrong with a command. */
 #include <gtk/gtk.h>
@@ -218,9 +219,19 @@ test_record_live (void)
   guint updates = pyro_recording_get_live_updates (recording);
   guint32 hot_func = pyro_document_get_tree (doc)->func[hot];
   pyro_document_set_selected_func (doc, hot_func);
-  /* Progress comes twice a second, flushes once: wait for a grown one. */
+  /* The timeline follows the grown profile; a zoomed window of it stays. */
+  PyroTimelineView *timeline_view = pyro_window_get_timeline_view (window);
+  gint64 timeline_end = pyro_timeline_view_get_timeline (timeline_view)->end;
+  pyro_timeline_view_zoom (timeline_view, 4, 10);
+  gint64 window_start, window_end;
+  g_assert_true (pyro_timeline_view_get_window (timeline_view, &window_start, &window_end));
   GrowthWait growth = { doc, pyro_call_tree_total (pyro_document_get_tree (doc)) };
   g_assert_true (ui_wait_until (tree_grew, &growth));
+  g_assert_cmpint (pyro_timeline_view_get_timeline (timeline_view)->end, >, timeline_end);
+  gint64 now_start, now_end;
+  g_assert_true (pyro_timeline_view_get_window (timeline_view, &now_start, &now_end));
+  g_assert_cmpint (now_start, ==, window_start);
+  g_assert_cmpint (now_end, ==, window_end);
   g_assert_true (pyro_recording_get_active (recording));
   g_assert_cmpuint (pyro_recording_get_live_updates (recording), >, updates);
   guint32 zoom = pyro_flame_view_get_zoom (flame);

@@ -149,6 +149,19 @@ rebuild (PyroTimelineView *self)
   gtk_widget_queue_draw (self->area);
 }
 
+/* A live recording swapped a grown profile in: the series are built again;
+ * a view of the whole time follows the growth, a zoomed one stays put. */
+static void
+profile_replaced (PyroTimelineView *self)
+{
+  gboolean whole = self->timeline == NULL || pyro_timeline_is_empty (self->timeline)
+                   || (self->view_start <= self->timeline->start && self->view_end >= self->timeline->end);
+  gint64 start = self->view_start, end = self->view_end;
+  rebuild (self);
+  if (!whole && self->timeline != NULL && !pyro_timeline_is_empty (self->timeline))
+    set_window (self, start, end);
+}
+
 static void
 selection_changed (PyroTimelineView *self)
 {
@@ -260,6 +273,7 @@ pyro_timeline_view_set_document (PyroTimelineView *self, PyroDocument *document)
   if (document != NULL)
     {
       g_signal_connect_swapped (document, "notify::state", G_CALLBACK (rebuild), self);
+      g_signal_connect_swapped (document, "profile-replaced", G_CALLBACK (profile_replaced), self);
       g_signal_connect_swapped (document, "trees-changed", G_CALLBACK (selection_changed), self);
       g_signal_connect_swapped (document, "notify::selected-func", G_CALLBACK (gtk_widget_queue_draw),
                                 self->area);

@@ -326,16 +326,13 @@ busy_changed (PyroWindow *self)
   gtk_spinner_set_spinning (self->busy_spinner, pyro_document_get_busy (self->document));
 }
 
-/* A live recording swapped a grown capture in: the legend, the summary and
- * the timeline read the profile itself. */
+/* A live recording swapped a grown capture in: the legend and the summary
+ * read the profile itself. */
 static void
 profile_replaced (PyroWindow *self)
 {
   fill_legend (self, pyro_document_get_profile (self->document));
   update_summary (self);
-  /* The timeline builds its series when it is given a document. */
-  pyro_timeline_view_set_document (self->timeline_view, NULL);
-  pyro_timeline_view_set_document (self->timeline_view, self->document);
 }
 
 /* Breadcrumbs follow each view's zoom */
