@@ -388,6 +388,9 @@ test_refused_start (void)
   g_autofree char *pid_text = g_strdup_printf ("%u", pid);
   g_assert_nonnull (strstr (title, pid_text));
   g_assert_cmpstr (description, ==, error->message);
+  /* the suggested fix can be copied */
+  GObject *details = gtk_widget_get_template_child (GTK_WIDGET (window), PYRO_TYPE_WINDOW, "error_details");
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (details)));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -33,6 +33,7 @@ struct _PyroWindow
   GtkStack *main_stack;
   AdwStatusPage *loading_page;
   AdwStatusPage *error_page;
+  GtkLabel *error_details;
   GtkProgressBar *progress_bar;
   AdwViewStack *view_stack;
   PyroBreadcrumbBar *flame_crumbs;
@@ -279,8 +280,7 @@ state_changed (PyroWindow *self)
       {
         g_autofree char *title = g_strdup_printf (_("Could Not Open “%s”"), name);
         adw_status_page_set_title (self->error_page, title);
-        adw_status_page_set_description (self->error_page,
-                                         pyro_document_get_error_message (self->document));
+        gtk_label_set_text (self->error_details, pyro_document_get_error_message (self->document));
         gtk_stack_set_visible_child_name (self->main_stack, "error");
       }
       break;
@@ -611,7 +611,7 @@ pyro_window_get_error_text (PyroWindow *self, const char **title, const char **d
   if (title != NULL)
     *title = adw_status_page_get_title (self->error_page);
   if (description != NULL)
-    *description = adw_status_page_get_description (self->error_page);
+    *description = gtk_label_get_text (self->error_details);
 }
 
 void
@@ -619,7 +619,7 @@ pyro_window_show_error (PyroWindow *self, const char *title, const char *descrip
 {
   g_return_if_fail (PYRO_IS_WINDOW (self));
   adw_status_page_set_title (self->error_page, title);
-  adw_status_page_set_description (self->error_page, description);
+  gtk_label_set_text (self->error_details, description != NULL ? description : "");
   gtk_stack_set_visible_child_name (self->main_stack, "error");
 }
 
@@ -750,6 +750,7 @@ pyro_window_class_init (PyroWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, loading_page);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, PyroWindow, error_details);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, PyroWindow, flame_crumbs);
