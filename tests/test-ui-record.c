@@ -23,6 +23,7 @@
 #include "app/record-bar.h"
 #include "app/record-dialog.h"
 #include "app/window.h"
+#include "formats/reader.h"
 #include "fixtures.h"
 #include "ui-fixtures.h"
 
@@ -317,6 +318,52 @@ test_symbols_kept (void)
 }
 
 static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Quitting while a window records: the window stays, resolving the
+ * symbols, and closes once the capture is complete with its symbol table
+ * (read here after the program's file is gone). */
+static void
+test_close_while_recording (void)
+{
+  if (!skip_unless_recording_works ())
+    return;
+  g_autofree char *dir = g_dir_make_tmp ("pyrometer-record-XXXXXX", NULL);
+  g_autofree char *copy = g_build_filename (dir, "record-burn-copy", NULL);
+  g_autoptr (GFile) from = g_file_new_for_path (burn);
+  g_autoptr (GFile) to = g_file_new_for_path (copy);
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, NULL));
+  g_assert_cmpint (g_chmod (copy, 0755), ==, 0);
+
+  PyroWindow *window = new_window ();
+  const char *argv[] = { copy, "20", NULL };
+  g_autofree char *output = g_build_filename (dir, "closed.syscap", NULL);
+  PyroRecordingRequest request = { .argv = argv, .cwd = dir, .output = output };
+  g_autoptr (GError) error = NULL;
+  PyroRecording *recording = pyro_record_actions_start (window, &request, &error);
+  g_assert_no_error (error);
+  g_object_ref (recording);
+  wait_live_updates (recording, 1);
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  g_assert_nonnull (window);
+  g_assert_true (pyro_recording_get_ending (recording) || pyro_recording_get_finished (recording));
+  g_assert_true (ui_wait_until (recording_finished, recording));
+  g_assert_null (pyro_recording_get_error (recording));
+  g_assert_true (ui_wait_until (pointer_cleared, &window));
+
+  g_assert_cmpint (g_unlink (copy), ==, 0);
+  g_autoptr (PyroProfile) profile = pyro_format_load_file (output, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture_func (profile, "hot_loop"), !=, PYRO_NONE);
+  g_object_unref (recording);
+}
+
+static gboolean
 list_filled (gpointer dialog)
 {
   return pyro_process_list_get_generation (pyro_attach_dialog_get_processes (dialog)) >= 1;
@@ -483,6 +530,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui-record/live", test_record_live);
   g_test_add_func ("/ui-record/attach", test_attach);
   g_test_add_func ("/ui-record/symbols-kept", test_symbols_kept);
+  g_test_add_func ("/ui-record/close-while-recording", test_close_while_recording);
   int status = g_test_run ();
   g_free (burn);
   g_free (refused);

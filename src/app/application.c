@@ -141,7 +141,10 @@ quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
       l = l->next;
       gtk_window_close (window);
     }
-  g_application_quit (app);
+  /* A window saving a recording closes by itself once it is saved; the
+   * application ends with its last window. */
+  if (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL)
+    g_application_quit (app);
 }
 
 static void

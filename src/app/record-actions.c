@@ -11,6 +11,7 @@ typedef struct {
   GtkWidget *button;       /* Record, or Stop while recording */
   GSimpleActionGroup *actions;
   PyroRecording *recording;
+  gboolean close_when_finished;
 } RecordActions;
 
 static RecordActions *
@@ -48,9 +49,21 @@ toast (PyroWindow *window, const char *text)
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (content), adw_toast_new (text));
 }
 
+static gboolean
+close_window (gpointer window)
+{
+  gtk_window_close (window);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 recording_finished (PyroRecording *recording, RecordActions *self)
 {
+  if (self->close_when_finished)
+    {
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_window, g_object_ref (self->window), g_object_unref);
+      return;
+    }
   const GError *error = pyro_recording_get_error (recording);
   if (error != NULL)
     pyro_window_show_error (self->window, _("The Recording Failed"), error->message);
@@ -167,6 +180,21 @@ escape_pressed (GtkWidget *widget, GVariant *args, gpointer user_data)
   return TRUE;
 }
 
+/* Closing the window (or quitting) while it records stops the recording;
+ * the window stays, its bar showing the symbols being resolved, until the
+ * capture is complete: one cut off here would lack its symbol table. */
+static gboolean
+close_requested (GtkWindow *window, RecordActions *self)
+{
+  if (!recording_runs (self))
+    return FALSE;
+  if (!self->close_when_finished)
+    toast (self->window, _("The window closes once the recording is saved"));
+  self->close_when_finished = TRUE;
+  pyro_recording_stop (self->recording);
+  return TRUE;
+}
+
 static void
 record_actions_free (RecordActions *self)
 {
@@ -193,6 +221,7 @@ pyro_record_actions_attach (PyroWindow *window, AdwHeaderBar *header_bar, PyroRe
   gtk_widget_insert_action_group (GTK_WIDGET (window), "record", G_ACTION_GROUP (self->actions));
   g_object_set_data_full (G_OBJECT (window), "pyro-record-actions", self,
                           (GDestroyNotify) record_actions_free);
+  g_signal_connect (window, "close-request", G_CALLBACK (close_requested), self);
 
   self->button = gtk_button_new_from_icon_name ("media-record-symbolic");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->button), "record.new");
