@@ -8,13 +8,15 @@
  * loaded RUNS times with a fresh symbolizer each time, then RUNS times with
  * the symbols kept from one read to the next (as the document keeps them for
  * a file it reloads).  Then the swap on the UI thread: the window shows
- * CAPTURE in VIEW (flame, icicle, callgraph, squaremap or functions; flame by
- * default) and reloads it RUNS times as a recording does; for each reload the
+ * the first half of CAPTURE in VIEW (flame, icicle, callgraph, squaremap or
+ * functions; flame by default) and reloads it RUNS times as a recording does,
+ * the file grown each time until it is whole; for each reload the
  * main-loop dispatch that swaps the new profile in is timed (wall from the
  * end of its poll, and the UI thread's CPU), then the CPU until the frame
  * that paints it. */
 #define _GNU_SOURCE
 #include <gtk/gtk.h>
+#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -171,6 +173,18 @@ main (int argc, char **argv)
       g_printerr ("live-swap: no display (run under xvfb-run)\n");
       return 77;
     }
+  /* The window reads a copy that grows from half the capture to all of it,
+   * as a recording's file does between flushes. */
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  g_autoptr (GError) error = NULL;
+  if (!g_file_get_contents (path, &contents, &length, &error))
+    g_error ("%s", error->message);
+  g_autofree char *dir = g_dir_make_tmp ("pyro-live-swap-XXXXXX", NULL);
+  g_autofree char *live = g_build_filename (dir, "live.syscap", NULL);
+  if (!g_file_set_contents (live, contents, (gssize) (length / 2), &error))
+    g_error ("%s", error->message);
+
   g_autoptr (PyroApplication) app = pyro_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
   if (!g_application_register (G_APPLICATION (app), NULL, NULL))
@@ -179,7 +193,7 @@ main (int argc, char **argv)
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
   gtk_window_present (GTK_WINDOW (window));
   PyroDocument *doc = pyro_window_get_document (window);
-  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFile) file = g_file_new_for_path (live);
   /* the live view's first read comes through a reload, as here */
   pyro_document_reload_async (doc, file, NULL, reload_done, NULL);
   spin_until_settled (doc);
@@ -199,6 +213,9 @@ main (int argc, char **argv)
   for (guint r = 0; r < runs; r++)
     {
       memset (&timing, 0, sizeof timing);
+      gsize grown = length / 2 + (length - length / 2) * (r + 1) / runs;
+      if (!g_file_set_contents (live, contents, (gssize) grown, &error))
+        g_error ("%s", error->message);
       pyro_document_reload_async (doc, file, NULL, reload_done, NULL);
       while (!timing.painted || !timing.done)
         {
@@ -227,5 +244,7 @@ main (int argc, char **argv)
   print_stats ("  of which the views' handlers: wall", handlers, runs);
   print_stats ("swap to its frame painted: UI-thread CPU", paint_cpu, runs);
   gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (live);
+  g_rmdir (dir);
   return 0;
 }

@@ -19,6 +19,7 @@
 
 #include "app/application.h"
 #include "app/attach-dialog.h"
+#include "app/function-item.h"
 #include "app/record-actions.h"
 #include "app/record-bar.h"
 #include "app/record-dialog.h"
@@ -240,6 +241,27 @@ test_record_live (void)
   g_assert_cmpstr (pyro_profile_func_name (pyro_document_get_profile (doc),
                                            pyro_document_get_tree (doc)->func[zoom]), ==, "hot_loop");
   g_assert_cmpuint (pyro_document_get_selected_func (doc), ==, hot_func);
+
+  /* The function table, shown, updates its rows in place: the same items,
+   * grown numbers. */
+  pyro_window_set_view (window, "functions");
+  PyroFunctionView *functions = pyro_window_get_function_view (window);
+  g_assert_true (ui_wait_until (ui_view_allocated, functions));
+  GListModel *rows = pyro_function_view_get_rows (functions);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), >, 0);
+  g_autoptr (PyroFunctionItem) kept = g_list_model_get_item (rows, 0);
+  double kept_total = pyro_function_item_get_total (kept);
+  growth.total = pyro_call_tree_total (pyro_document_get_tree (doc));
+  g_assert_true (ui_wait_until (tree_grew, &growth));
+  gboolean still_there = FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr (PyroFunctionItem) item = g_list_model_get_item (rows, i);
+      still_there |= item == kept;
+    }
+  g_assert_true (still_there);
+  g_assert_cmpfloat (pyro_function_item_get_total (kept), >, kept_total);
+  pyro_window_set_view (window, "flame");
 
   const char *status = pyro_record_bar_get_status (
     PYRO_RECORD_BAR (gtk_widget_get_template_child (GTK_WIDGET (window), PYRO_TYPE_WINDOW, "record_bar")));

@@ -136,6 +136,19 @@ pyro_function_item_new (guint32 func, const char *name, const char *file, guint 
   return self;
 }
 
+void
+pyro_function_item_set_values (PyroFunctionItem *self, double self_weight, double total,
+                               double calls, double prim_calls)
+{
+  self->self = self_weight;
+  self->total = total;
+  self->calls = calls;
+  self->prim_calls = prim_calls;
+  /* One notification: the cells showing the item read every number again
+   * (percentages change with the grand total even when these did not). */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELF]);
+}
+
 guint32 pyro_function_item_get_func (PyroFunctionItem *self) { return self->func; }
 const char *pyro_function_item_get_name (PyroFunctionItem *self) { return self->name; }
 const char *pyro_function_item_get_file (PyroFunctionItem *self) { return self->file; }

@@ -14,6 +14,10 @@ PyroFunctionItem *pyro_function_item_new (guint32 func, const char *name, const 
                                           guint line, double self, double total,
                                           double calls, double prim_calls);
 
+/* New numbers for the same function (a grown profile); notifies them. */
+void        pyro_function_item_set_values (PyroFunctionItem *self, double self_weight, double total,
+                                           double calls, double prim_calls);
+
 guint32     pyro_function_item_get_func (PyroFunctionItem *self);
 const char *pyro_function_item_get_name (PyroFunctionItem *self);
 const char *pyro_function_item_get_file (PyroFunctionItem *self);

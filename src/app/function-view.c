@@ -147,15 +147,40 @@ setup_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer 
 }
 
 static void
-bind_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, PyroFunctionView *self)
+show_cell (GtkListItem *list_item)
 {
-  ColumnKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "pyro-kind"));
+  PyroFunctionView *self = g_object_get_data (G_OBJECT (list_item), "pyro-view");
+  ColumnKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "pyro-kind"));
   PyroFunctionItem *item = gtk_list_item_get_item (list_item);
   g_autofree char *text = cell_text (self, kind, item);
   GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (list_item));
+  if (g_strcmp0 (gtk_label_get_text (label), text) == 0)
+    return;
   gtk_label_set_text (label, text);
   if (kind == COL_NAME || kind == COL_FILE)
     gtk_widget_set_tooltip_text (GTK_WIDGET (label), text);
+}
+
+/* A grown profile updates the items in place (fill()): their cells follow. */
+static void
+item_notified (PyroFunctionItem *item, GParamSpec *pspec, GtkListItem *list_item)
+{
+  show_cell (list_item);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, PyroFunctionView *self)
+{
+  g_object_set_data (G_OBJECT (list_item), "pyro-view", self);
+  g_object_set_data (G_OBJECT (list_item), "pyro-kind", g_object_get_data (G_OBJECT (factory), "pyro-kind"));
+  show_cell (list_item);
+  g_signal_connect (gtk_list_item_get_item (list_item), "notify", G_CALLBACK (item_notified), list_item);
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, PyroFunctionView *self)
+{
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (list_item), item_notified, list_item);
 }
 
 static GtkSorter *
@@ -179,6 +204,7 @@ add_column (PyroFunctionView *self, GtkColumnView *view, ColumnKind kind, int wi
   g_object_set_data (G_OBJECT (factory), "pyro-kind", GINT_TO_POINTER (kind));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), self);
   GtkColumnViewColumn *column = gtk_column_view_column_new (NULL, factory);
   gtk_column_view_column_set_resizable (column, TRUE);
   if (width > 0)
@@ -410,6 +436,70 @@ neighbour_activated (PyroFunctionView *self, guint position, GtkColumnView *view
 
 /* Filling the table */
 
+static double
+prim_calls_of (PyroProfile *profile, guint32 func, const guint32 *stats_index)
+{
+  if (stats_index == NULL || stats_index[func] == PYRO_NONE)
+    return -1;
+  return g_array_index (profile->func_stats, PyroFuncStats, stats_index[func]).prim_calls;
+}
+
+static PyroFunctionItem *
+row_item (PyroProfile *profile, const PyroFunctionTable *table, guint i, const guint32 *stats_index)
+{
+  const PyroFunctionRow *row = &g_array_index (table->rows, PyroFunctionRow, i);
+  return item_for_func (profile, row->func, row->self, row->total, row->calls,
+                        prim_calls_of (profile, row->func, stats_index));
+}
+
+/* A live recording's grown profile keeps the functions of the part read
+ * before, under the same numbers: the rows shown get their new numbers and
+ * the new functions are appended, so the list keeps its row widgets
+ * (replacing every row costs tens of milliseconds on each swap).  FALSE
+ * when a row's function is not in @table under the same name: the table
+ * is filled afresh. */
+static gboolean
+update_in_place (PyroFunctionView *self, PyroProfile *profile, const PyroFunctionTable *table,
+                 const guint32 *stats_index)
+{
+  GListModel *store = G_LIST_MODEL (self->store);
+  guint n_items = g_list_model_get_n_items (store);
+  guint n_funcs = pyro_profile_n_funcs (profile);
+  if (n_items == 0 || n_items > table->rows->len)
+    return FALSE;
+  g_autofree guint32 *row_of = g_new (guint32, n_funcs);
+  memset (row_of, 0xff, sizeof (guint32) * n_funcs);
+  for (guint i = 0; i < table->rows->len; i++)
+    row_of[g_array_index (table->rows, PyroFunctionRow, i).func] = i;
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr (PyroFunctionItem) item = g_list_model_get_item (store, i);
+      guint32 func = pyro_function_item_get_func (item);
+      if (func >= n_funcs || row_of[func] == PYRO_NONE
+          || g_strcmp0 (pyro_function_item_get_name (item), pyro_profile_func_name (profile, func)) != 0
+          || g_strcmp0 (pyro_function_item_get_file (item), pyro_profile_func_file (profile, func)) != 0)
+        return FALSE;
+    }
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr (PyroFunctionItem) item = g_list_model_get_item (store, i);
+      guint32 func = pyro_function_item_get_func (item);
+      const PyroFunctionRow *row = &g_array_index (table->rows, PyroFunctionRow, row_of[func]);
+      pyro_function_item_set_values (item, row->self, row->total, row->calls,
+                                     prim_calls_of (profile, func, stats_index));
+      row_of[func] = PYRO_NONE;
+    }
+  GPtrArray *added = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < table->rows->len; i++)
+    if (row_of[g_array_index (table->rows, PyroFunctionRow, i).func] != PYRO_NONE)
+      g_ptr_array_add (added, row_item (profile, table, i, stats_index));
+  g_list_store_splice (self->store, n_items, 0, added->pdata, added->len);
+  g_ptr_array_unref (added);
+  gtk_sorter_changed (gtk_column_view_get_sorter (self->table), GTK_SORTER_CHANGE_DIFFERENT);
+  return TRUE;
+}
+
 static void
 fill (PyroFunctionView *self)
 {
@@ -448,19 +538,15 @@ fill (PyroFunctionView *self)
         }
     }
 
-  GPtrArray *items = g_ptr_array_new_full (table->rows->len, g_object_unref);
-  for (guint i = 0; i < table->rows->len; i++)
+  if (!update_in_place (self, profile, table, stats_index))
     {
-      const PyroFunctionRow *row = &g_array_index (table->rows, PyroFunctionRow, i);
-      double prim = -1;
-      if (stats_index != NULL && stats_index[row->func] != PYRO_NONE)
-        prim = g_array_index (profile->func_stats, PyroFuncStats, stats_index[row->func]).prim_calls;
-      g_ptr_array_add (items, item_for_func (profile, row->func, row->self, row->total,
-                                             row->calls, prim));
+      GPtrArray *items = g_ptr_array_new_full (table->rows->len, g_object_unref);
+      for (guint i = 0; i < table->rows->len; i++)
+        g_ptr_array_add (items, row_item (profile, table, i, stats_index));
+      g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
+                           items->pdata, items->len);
+      g_ptr_array_unref (items);
     }
-  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
-                       items->pdata, items->len);
-  g_ptr_array_unref (items);
   update_count (self);
   selected_func_changed (self);
 }
