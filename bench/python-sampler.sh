@@ -8,6 +8,7 @@
 #    three side by side in turn; the program reports its own run time; medians.
 # 2. Samples delivered per thread at 1,000 Hz on a 4-thread target (attach,
 #    5 s): stacks read for each thread against elapsed time × rate.
+#    The same through `pyrometer record --mode python` when it is built.
 # 3. Recorder cost per tick for one thread with a 30-frame stack, once the
 #    code objects are cached (attach, 1,000 Hz, 3 s).
 # PYRO_PYTHON picks the interpreter (default python3).
@@ -54,6 +55,27 @@ echo "4 threads at 1,000 Hz for 5 s: expected $expected stacks per thread"
 awk -v e="$expected" '/^thread / { n++; p = $NF / e * 100; if (min == "" || p < min) min = p;
     printf "  %s %s: %d stacks (%.1f%%)\n", $2, $3, $NF, p }
   END { printf "samples delivered, worst thread: %.1f%% of expected (%d threads; target >= 98%%)\n", min, n }' <<<"$out"
+
+# The same through `pyrometer record --mode python` (the recorder's tick
+# thread), counted from the capture: samples per thread against 5 s × 1000.
+pyrometer="$build/src/pyrometer"
+if [ -x "$pyrometer" ]; then
+  "$py" "$cpu" --threads 4 --work 400000000 >/dev/null &
+  target=$!
+  sleep 0.5
+  capture="$(mktemp --suffix=.syscap)"
+  "$pyrometer" record --mode python -F 1000 -d 5 -p "$target" -o "$capture" 2>/dev/null
+  kill $target 2>/dev/null || true
+  wait $target 2>/dev/null || true
+  "$pyrometer" info --format json "$capture" | "$py" -c '
+import json, sys
+d = json.load(sys.stdin)
+rates = [t["samples"] / 5000 * 100 for t in d["thread_state"]]
+for t, r in zip(d["thread_state"], rates):
+    print("  %s: %d samples (%.1f%%)" % (t["name"], t["samples"], r))
+print("pyrometer record, worst thread: %.1f%% of expected (%d threads; target >= 98%%)" % (min(rates), len(rates)))'
+  rm -f "$capture"
+fi
 
 "$py" "$cpu" --depth 30 --work 400000000 >/dev/null &
 target=$!

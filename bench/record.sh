@@ -28,6 +28,27 @@ for x in r[1:]:
     print(f"{x['command'].split()[0]:<10} median {m:.3f} s vs alone {alone:.3f} s: {100 * (m / alone - 1):+.1f}%")
 PY
 
+echo "== the program's own run time: fixed work, alone / under pyrometer record -F 999 / under perf record -F 999 -g (median of 5, side by side)"
+work="${RECORD_WORK:-10000}"
+own() { "$@" 2>&1 >/dev/null | sed -n 's/^elapsed //p'; }
+alone=(); pyro=(); perfr=()
+have_perf=0
+command -v perf >/dev/null && perf record -q -o /dev/null -- true 2>/dev/null && have_perf=1
+for r in 1 2 3 4 5; do
+  alone+=("$(own "$burn" work "$work")")
+  pyro+=("$(own "$bin" record -F 999 -o "$out/own.syscap" -- "$burn" work "$work")")
+  [ $have_perf = 1 ] && perfr+=("$(own perf record -q -F 999 -g -o "$out/own.perf.data" -- "$burn" work "$work")")
+done
+python3 - "${alone[*]}" "${pyro[*]}" "${perfr[*]}" <<'PY'
+import statistics, sys
+alone, pyro, perf = ([float(x) for x in a.split()] for a in sys.argv[1:4])
+a = statistics.median(alone)
+print(f"alone:           {' '.join(f'{x:.3f}' for x in alone)} s")
+print(f"pyrometer record: {' '.join(f'{x:.3f}' for x in pyro)} s -> median {statistics.median(pyro):.3f} s, {100 * (statistics.median(pyro) / a - 1):+.1f}% (target <= 2%)")
+if perf:
+    print(f"perf record -g:   {' '.join(f'{x:.3f}' for x in perf)} s -> median {statistics.median(perf):.3f} s, {100 * (statistics.median(perf) / a - 1):+.1f}%")
+PY
+
 echo "== samples delivered (single thread, $seconds s of CPU)"
 cpu=$("$bin" record -F 999 -o "$out/delivered.syscap" -- "$burn" "$seconds" 2>&1 | sed -n 's/^cpu //p')
 samples=$("$bin" info "$out/delivered.syscap" | sed -n 's/^Samples: *//p')
