@@ -174,7 +174,8 @@ bind_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, PyroFuncti
   g_object_set_data (G_OBJECT (list_item), "pyro-view", self);
   g_object_set_data (G_OBJECT (list_item), "pyro-kind", g_object_get_data (G_OBJECT (factory), "pyro-kind"));
   show_cell (list_item);
-  g_signal_connect (gtk_list_item_get_item (list_item), "notify", G_CALLBACK (item_notified), list_item);
+  g_signal_connect_object (gtk_list_item_get_item (list_item), "notify", G_CALLBACK (item_notified),
+                           list_item, 0);
 }
 
 static void
