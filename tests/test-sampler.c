@@ -496,7 +496,8 @@ test_refused_injected (void)
 static void
 test_refused_other_user (void)
 {
-  if (geteuid () != 0 || g_find_program_in_path ("setpriv") == NULL)
+  g_autofree char *setpriv = g_find_program_in_path ("setpriv");
+  if (geteuid () != 0 || setpriv == NULL)
     {
       g_test_skip ("needs root and setpriv to run the recorder as another user");
       return;

@@ -47,9 +47,12 @@ pyro_selection_equal (const PyroSelection *a, const PyroSelection *b)
     return FALSE;
   if (a->threads->len != b->threads->len || a->transforms->len != b->transforms->len)
     return FALSE;
-  return memcmp (a->threads->data, b->threads->data, a->threads->len * sizeof (guint32)) == 0
-         && memcmp (a->transforms->data, b->transforms->data,
-                    a->transforms->len * sizeof (PyroTransform)) == 0;
+  /* An empty GArray's data is NULL, which memcmp must not be given. */
+  return (a->threads->len == 0
+          || memcmp (a->threads->data, b->threads->data, a->threads->len * sizeof (guint32)) == 0)
+         && (a->transforms->len == 0
+             || memcmp (a->transforms->data, b->transforms->data,
+                        a->transforms->len * sizeof (PyroTransform)) == 0);
 }
 
 void
