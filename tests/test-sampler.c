@@ -320,13 +320,14 @@ test_fork (void)
   assert_ratio (p, child);
 }
 
-/* Children forked after attaching are followed (the events are inherited). */
+/* Children forked after attaching are followed (the events are inherited);
+ * the target waits long enough for the recorder to have attached. */
 static void
 test_attach_fork (void)
 {
   if (!need_sampler ())
     return;
-  g_autofree char *script = g_strdup_printf ("sleep 0.5; exec %s fork 300", program_fp);
+  g_autofree char *script = g_strdup_printf ("sleep 1.5; exec %s fork 300", program_fp);
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocess) target = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "sh", "-c",
                                                      script, NULL);

@@ -407,24 +407,32 @@ python_stack_clear (gpointer p)
   g_array_unref (((PythonStack *) p)->addrs);
 }
 
-/* The Python stack of @tid read nearest in time to @time, or NULL. */
+/* The Python stack of @tid read nearest in time to @time, or NULL.  When
+ * the reads stalled around @time (the tick thread waited for the reader,
+ * which stalls when it first unwinds through a library: at the start of a
+ * new call), the read after it shows the call that was running. */
 static GArray *
 python_stack_at (PyroRecorder *self, guint32 tid, gint64 time)
 {
   GArray *history = g_hash_table_lookup (self->python_stacks, GUINT_TO_POINTER (tid));
-  GArray *best = NULL;
-  gint64 best_distance = G_MAXINT64;
+  const PythonStack *before = NULL, *after = NULL;
+  gint64 interval = G_GINT64_CONSTANT (1000000000) / self->frequency;
   for (guint i = 0; history != NULL && i < history->len; i++)
     {
       const PythonStack *ps = &g_array_index (history, PythonStack, i);
-      gint64 distance = ABS (ps->time - time);
-      if (distance < best_distance)
+      if (ps->time <= time)
+        before = ps;
+      else
         {
-          best = ps->addrs;
-          best_distance = distance;
+          after = ps;
+          break;
         }
     }
-  return best;
+  if (before == NULL || after == NULL)
+    return before != NULL ? before->addrs : after != NULL ? after->addrs : NULL;
+  if (time - before->time > 2 * interval)
+    return after->addrs;
+  return time - before->time <= after->time - time ? before->addrs : after->addrs;
 }
 
 /* Replaces the interpreter's evaluation frames of @native (leaf first) with
@@ -471,7 +479,7 @@ splice_python (PyroRecorder *self, gint64 time, guint32 pid, guint32 tid, const 
 
 static void
 write_sample (PyroRecorder *self, gint64 time, guint32 pid, guint32 tid, const guint64 *addrs,
-              guint n)
+              guint n, gboolean charge)
 {
   Process *p = ensure_process (self, pid, time, !self->launched);
   ensure_thread (self, pid, tid, time);
@@ -483,7 +491,13 @@ write_sample (PyroRecorder *self, gint64 time, guint32 pid, guint32 tid, const g
       note_address (self, python ? 0 : pid, python || i == 0 ? addrs[i] : addrs[i] - 1);
     }
 
-  /* The growth of the process since its previous sample goes to this stack. */
+  /* The growth of the process since its previous charged sample goes to
+   * this stack. */
+  if (!charge)
+    {
+      p->charged_rss = MIN (p->charged_rss, p->rss);
+      return;
+    }
   if (p->rss > p->charged_rss && p->charged_rss >= 0)
     sysprof_capture_writer_add_allocation_copy (self->writer, time, -1, (int32_t) pid, (int32_t) tid,
                                                 0, p->rss - p->charged_rss, addrs, n);
@@ -559,7 +573,7 @@ handle_sample (PyroRecorder *self, const struct perf_event_header *header)
       g_ptr_array_add (self->pending, ps);
     }
   else
-    write_sample (self, (gint64) time, pid_tid[0], pid_tid[1], addrs, n);
+    write_sample (self, (gint64) time, pid_tid[0], pid_tid[1], addrs, n, TRUE);
 }
 
 /* Non-sample records end with sample_id: pid, tid, time. */
@@ -890,7 +904,7 @@ write_pending (PyroRecorder *self, gboolean all)
         }
       guint64 spliced[MAX_FRAMES];
       guint m = splice_python (self, ps->time, ps->pid, ps->tid, ps->addrs, ps->n, spliced, MAX_FRAMES);
-      write_sample (self, ps->time, ps->pid, ps->tid, spliced, m);
+      write_sample (self, ps->time, ps->pid, ps->tid, spliced, m, TRUE);
       g_free (ps);
     }
   self->pending->len = kept;
@@ -1032,7 +1046,9 @@ emit_python (const PyroStackThread *thread, const PyroStackFrame *frames, guint 
     }
   if (self->mode == PYRO_RECORD_PYTHON)
     {
-      write_sample (self, ctx->time, ctx->pid, tid, (const guint64 *) addrs->data, addrs->len);
+      /* Python allocates under the GIL: its holder's stack grew the memory. */
+      write_sample (self, ctx->time, ctx->pid, tid, (const guint64 *) addrs->data, addrs->len,
+                    thread->holds_gil);
       g_array_unref (addrs);
     }
   else
