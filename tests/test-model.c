@@ -198,6 +198,50 @@ test_memory_weight (void)
   g_assert_cmpuint (pyro_call_tree_find_child (mem, 0, g), ==, PYRO_NONE);
 }
 
+/* Idle samples count only when shown; the GIL weight keeps the samples
+ * that held it; copies and comparisons of selections see show_idle. */
+static void
+test_thread_state (void)
+{
+  g_autoptr (PyroProfile) p = pyro_profile_new ("test");
+  guint32 t = pyro_profile_add_thread (p, 1, 1, "main", "prog");
+  guint32 work = pyro_profile_add_func (p, pyro_profile_intern (p, "work"), 0, 0, 0, PYRO_FUNC_PYTHON);
+  guint32 wait = pyro_profile_add_func (p, pyro_profile_intern (p, "wait"), 0, 0, 0, PYRO_FUNC_PYTHON);
+  guint32 sw = pyro_profile_add_stack (p, PYRO_NONE, pyro_profile_add_frame (p, work, 0, 0));
+  guint32 sv = pyro_profile_add_stack (p, PYRO_NONE, pyro_profile_add_frame (p, wait, 0, 0));
+  for (guint i = 0; i < 4; i++)
+    {
+      pyro_profile_add_sample (p, i, sw, t, 1);
+      pyro_profile_set_sample_flags (p, pyro_profile_n_samples (p) - 1, i < 3 ? PYRO_SAMPLE_GIL : 0);
+    }
+  for (guint i = 0; i < 6; i++)
+    {
+      pyro_profile_add_sample (p, 10 + i, sv, t, 1);
+      pyro_profile_set_sample_flags (p, pyro_profile_n_samples (p) - 1, PYRO_SAMPLE_IDLE);
+    }
+  pyro_profile_finish (p);
+
+  g_autoptr (PyroSelection) sel = pyro_selection_new ();
+  g_autoptr (PyroCallTree) hidden = pyro_call_tree_new (p, sel, NULL, NULL);
+  g_assert_cmpfloat (pyro_call_tree_total (hidden), ==, 4);
+  g_assert_cmpuint (pyro_call_tree_find_child (hidden, 0, wait), ==, PYRO_NONE);
+  g_autoptr (PyroCallTree) no_selection = pyro_call_tree_new (p, NULL, NULL, NULL);
+  g_assert_cmpfloat (pyro_call_tree_total (no_selection), ==, 4);
+
+  g_autoptr (PyroSelection) copy = pyro_selection_copy (sel);
+  copy->show_idle = TRUE;
+  g_assert_false (pyro_selection_equal (sel, copy));
+  g_autoptr (PyroSelection) copy2 = pyro_selection_copy (copy);
+  g_assert_true (copy2->show_idle);
+  g_autoptr (PyroCallTree) shown = pyro_call_tree_new (p, copy, NULL, NULL);
+  g_assert_cmpfloat (pyro_call_tree_total (shown), ==, 10);
+  g_assert_cmpfloat (shown->total[pyro_call_tree_find_child (shown, 0, wait)], ==, 6);
+
+  sel->weight = PYRO_WEIGHT_GIL;
+  g_autoptr (PyroCallTree) gil = pyro_call_tree_new (p, sel, NULL, NULL);
+  g_assert_cmpfloat (pyro_call_tree_total (gil), ==, 3);
+}
+
 static void
 test_interning (void)
 {
@@ -234,5 +278,6 @@ main (int argc, char **argv)
   g_test_add_func ("/model/neighbours", test_neighbours);
   g_test_add_func ("/model/time-thread-filter", test_time_and_thread_filter);
   g_test_add_func ("/model/memory-weight", test_memory_weight);
+  g_test_add_func ("/model/thread-state", test_thread_state);
   return g_test_run ();
 }
