@@ -177,6 +177,77 @@ test_source_missing_and_mapped (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+whole_file_in (gpointer data)
+{
+  PyroSourceView *view = data;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (pyro_source_view_get_view (view)));
+  return pyro_source_view_line_at_row (view, 0) == 1 && gtk_text_buffer_get_line_count (buffer) == 20001;  /* and the empty one after the last line end */
+}
+
+static gboolean
+cursor_visible (gpointer data)
+{
+  GtkTextView *text = GTK_TEXT_VIEW (pyro_source_view_get_view (data));
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (text);
+  GtkTextIter iter;
+  GdkRectangle visible;
+  int y, height;
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+  gtk_text_view_get_visible_rect (text, &visible);
+  gtk_text_view_get_line_yrange (text, &iter, &y, &height);
+  return height > 0 && y >= visible.y && y + height <= visible.y + visible.height;
+}
+
+static gboolean
+laid_out (gpointer data)
+{
+  GtkTextView *text = GTK_TEXT_VIEW (pyro_source_view_get_view (data));
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (text);
+  GtkTextIter end;
+  int y, height;
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_view_get_line_yrange (text, &end, &y, &height);
+  g_assert_true (cursor_visible (data));
+  return y >= 20000 * height;
+}
+
+/* A 20,000-line file whose hot line is far down: the view shows that line
+ * first, then holds the whole file with the line still in view. */
+static void
+test_source_big_file (void)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  for (int i = 1; i <= 20000; i++)
+    g_string_append_printf (text, "    value_%d = compute(%d)  # some words to make the line longer\n", i, i);
+  g_autofree char *module = fixture_write_temp ("big_module.py", text->str, (gssize) text->len);
+  g_autofree char *folded = g_strdup_printf ("main (%1$s:3);work (%1$s:15003) 90\n"
+                                             "main (%1$s:3);work (%1$s:15010) 5\n"
+                                             "main (%1$s:3);work (%1$s:40) 5\n", module);
+  g_autofree char *trace = fixture_write_temp ("big.folded", folded, -1);
+  PyroWindow *window = open_file (trace);
+  PyroDocument *doc = pyro_window_get_document (window);
+  PyroSourceView *view = pyro_window_get_source_view (window);
+  g_assert_true (ui_wait_until (ui_view_allocated, view));
+  pyro_document_set_selected_func (doc, fixture_func (pyro_document_get_profile (doc), "work"));
+  g_assert_true (ui_wait_until (source_read, view));
+  g_assert_cmpuint (pyro_source_view_get_hot_line (view), ==, 15003);
+
+  g_assert_true (ui_wait_until (whole_file_in, view));
+  g_autofree char *shown = buffer_text (view);
+  g_assert_cmpstr (shown, ==, text->str);
+  g_assert_cmpint (cursor_row (view), ==, 15002);
+  g_assert_true (hot_mark_at_row (view, 15002));
+  g_assert_cmpuint (pyro_source_view_line_at_row (view, 15002), ==, 15003);
+  g_assert_cmpfloat (pyro_line_costs_lookup (pyro_source_view_get_costs (view), 15003)->self, ==, 90);
+  /* in view once the lines above it are in, and as they are laid out */
+  ui_wait_for_paint (GTK_WIDGET (view));
+  g_assert_true (cursor_visible (view));
+  g_assert_true (ui_wait_until (laid_out, view));
+  g_assert_true (cursor_visible (view));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Chrome trace events: main for 1 s, early in its first 0.4 s, late in its
  * last 0.4 s. */
 static const char chrome_trace[] =
@@ -276,6 +347,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/ui-lower/source-hot-line", test_source_hot_line);
   g_test_add_func ("/ui-lower/source-missing-and-mapped", test_source_missing_and_mapped);
+  g_test_add_func ("/ui-lower/source-big-file", test_source_big_file);
   g_test_add_func ("/ui-lower/timeline-range", test_timeline_range);
   int status = g_test_run ();
   g_object_unref (app);

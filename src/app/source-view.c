@@ -25,6 +25,7 @@ struct _PyroCostGutter
 {
   GtkSourceGutterRenderer parent_instance;
   PyroSourceView *owner;   /* borrowed: the owner holds the view holding us */
+  PangoLayout *layout;     /* between begin and end of a snapshot */
   int col_width[N_COLS];
   int width;
 };
@@ -45,6 +46,7 @@ struct _PyroSourceView
   GtkSourceView *view;
   GtkSourceBuffer *buffer;
   PyroCostGutter *gutter;
+  GtkSourceGutterRenderer *line_numbers;
 
   PyroDocument *document;
   guint32 file_id;          /* string id of the shown file, PYRO_NONE when none */
@@ -55,6 +57,11 @@ struct _PyroSourceView
   double max_self;
   double max_total;
   GArray *row_lines;        /* guint32 source line per buffer row, when listing */
+  guint row_offset;         /* source lines not yet in the buffer, above its first row */
+  char *pending_head;       /* their text, put in after the first frame */
+  char *pending_tail;       /* the text after the first frame's lines */
+  GdkFrameClock *head_clock;
+  gulong head_handler;
   guint32 hot_line;
 
   GCancellable *load_cancellable;
@@ -208,7 +215,7 @@ cost_gutter_snapshot_line (GtkSourceGutterRenderer *renderer, GtkSnapshot *snaps
   PyroCostGutter *self = PYRO_COST_GUTTER (renderer);
   PyroSourceView *owner = self->owner;
   const PyroLineCost *cost = cost_at_row (owner, line);
-  if (cost == NULL || self->width == 0)
+  if (cost == NULL || self->width == 0 || self->layout == NULL)
     return;
 
   int y, height;
@@ -225,7 +232,7 @@ cost_gutter_snapshot_line (GtkSourceGutterRenderer *renderer, GtkSnapshot *snaps
   fg.alpha *= cost->self > 0 ? 0.95 : 0.6;
   char *texts[N_COLS];
   cost_texts (owner, cost, texts);
-  g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (renderer), NULL);
+  PangoLayout *layout = self->layout;
   double x = BAR + PAD;
   for (int c = 0; c < N_COLS; c++)
     {
@@ -243,13 +250,45 @@ cost_gutter_snapshot_line (GtkSourceGutterRenderer *renderer, GtkSnapshot *snaps
     }
 }
 
+/* One layout serves every line of a frame. */
+static void
+cost_gutter_begin (GtkSourceGutterRenderer *renderer, GtkSourceGutterLines *lines)
+{
+  PyroCostGutter *self = PYRO_COST_GUTTER (renderer);
+  GtkSourceGutterRendererClass *parent = GTK_SOURCE_GUTTER_RENDERER_CLASS (pyro_cost_gutter_parent_class);
+  if (parent->begin != NULL)
+    parent->begin (renderer, lines);
+  g_clear_object (&self->layout);
+  self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (renderer), NULL);
+}
+
+static void
+cost_gutter_end (GtkSourceGutterRenderer *renderer)
+{
+  GtkSourceGutterRendererClass *parent = GTK_SOURCE_GUTTER_RENDERER_CLASS (pyro_cost_gutter_parent_class);
+  g_clear_object (&PYRO_COST_GUTTER (renderer)->layout);
+  if (parent->end != NULL)
+    parent->end (renderer);
+}
+
+static void
+cost_gutter_dispose (GObject *object)
+{
+  g_clear_object (&PYRO_COST_GUTTER (object)->layout);
+  G_OBJECT_CLASS (pyro_cost_gutter_parent_class)->dispose (object);
+}
+
 static void
 pyro_cost_gutter_class_init (PyroCostGutterClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkSourceGutterRendererClass *renderer_class = GTK_SOURCE_GUTTER_RENDERER_CLASS (klass);
+  object_class->dispose = cost_gutter_dispose;
   widget_class->measure = cost_gutter_measure;
+  renderer_class->begin = cost_gutter_begin;
   renderer_class->snapshot_line = cost_gutter_snapshot_line;
+  renderer_class->end = cost_gutter_end;
 }
 
 static void
@@ -259,6 +298,33 @@ pyro_cost_gutter_init (PyroCostGutter *self)
 }
 
 /* Source view */
+
+static guint n_rows (PyroSourceView *self);
+
+/* Line numbers of the file, not of the buffer: the buffer may start further
+ * down while the lines above are read in. */
+static void
+line_numbers_query (GtkSourceGutterRenderer *renderer, GtkSourceGutterLines *lines, guint row,
+                    PyroSourceView *self)
+{
+  char text[16];
+  guint32 line = pyro_source_view_line_at_row (self, row);
+  int len = line > 0 ? g_snprintf (text, sizeof text, "%u", line) : 0;
+  gtk_source_gutter_renderer_text_set_text (GTK_SOURCE_GUTTER_RENDERER_TEXT (renderer), text, len);
+}
+
+static void
+line_numbers_update_width (PyroSourceView *self)
+{
+  char digits[16];
+  int len = g_snprintf (digits, sizeof digits, "%u", self->row_offset + n_rows (self));
+  memset (digits, '8', len);
+  int width, height;
+  gtk_source_gutter_renderer_text_measure (GTK_SOURCE_GUTTER_RENDERER_TEXT (self->line_numbers), digits,
+                                           &width, &height);
+  gtk_widget_set_size_request (GTK_WIDGET (self->line_numbers),
+                               width + 2 * gtk_source_gutter_renderer_get_xpad (self->line_numbers), -1);
+}
 
 static guint
 n_rows (PyroSourceView *self)
@@ -274,7 +340,7 @@ pyro_source_view_line_at_row (PyroSourceView *self, guint row)
     return 0;
   if (self->row_lines != NULL)
     return row < self->row_lines->len ? g_array_index (self->row_lines, guint32, row) : 0;
-  return self->local_path != NULL ? row + 1 : 0;
+  return self->local_path != NULL ? row + 1 + self->row_offset : 0;
 }
 
 static gboolean
@@ -282,8 +348,8 @@ row_of_line (PyroSourceView *self, guint32 line, guint *row)
 {
   if (self->row_lines == NULL)
     {
-      *row = line - 1;
-      return line > 0 && line <= n_rows (self);
+      *row = line - 1 - self->row_offset;
+      return line > self->row_offset && line - self->row_offset <= n_rows (self);
     }
   for (guint r = 0; r < self->row_lines->len; r++)
     if (g_array_index (self->row_lines, guint32, r) == line)
@@ -294,16 +360,21 @@ row_of_line (PyroSourceView *self, guint32 line, guint *row)
   return FALSE;
 }
 
+/* Takes @costs (NULL: computes them for the current selection). */
 static void
-recompute_costs (PyroSourceView *self)
+set_costs (PyroSourceView *self, PyroLineCosts *costs)
 {
   g_clear_pointer (&self->costs, pyro_line_costs_free);
   self->max_self = self->max_total = 0;
   PyroProfile *profile = self->document != NULL ? pyro_document_get_profile (self->document) : NULL;
   if (profile == NULL || self->file_id == PYRO_NONE)
-    return;
-  self->costs = pyro_line_costs_new_for_file_id (profile, self->file_id,
-                                                 pyro_document_get_selection (self->document));
+    {
+      g_clear_pointer (&costs, pyro_line_costs_free);
+      return;
+    }
+  self->costs = costs != NULL ? costs
+                              : pyro_line_costs_new_for_file_id (profile, self->file_id,
+                                                                 pyro_document_get_selection (self->document));
   for (guint i = 0; i < self->costs->lines->len; i++)
     {
       const PyroLineCost *c = &g_array_index (self->costs->lines, PyroLineCost, i);
@@ -384,12 +455,11 @@ update_header (PyroSourceView *self)
     gtk_widget_remove_css_class (self->locate_button, "suggested-action");
 }
 
-/* Refreshes numbers after a selection change; @jump moves the cursor to the
- * hot line of the function. */
+/* Shows the costs in the gutter; @jump moves the cursor to the hot line of
+ * the function. */
 static void
 annotate (PyroSourceView *self, gboolean jump)
 {
-  recompute_costs (self);
   if (self->local_path == NULL && !self->loading)
     {
       /* Without the text, one row per line that has a cost. */
@@ -419,17 +489,23 @@ annotate (PyroSourceView *self, gboolean jump)
 
 typedef struct {
   GPtrArray *candidates;   /* char *, in order of preference */
+  PyroProfile *profile;
+  PyroSelection *selection;
+  guint32 file_id;
   char *found;
-  char *contents;
-  gsize length;
+  char *text;              /* valid UTF-8 */
+  PyroLineCosts *costs;
 } ReadJob;
 
 static void
 read_job_free (ReadJob *job)
 {
   g_ptr_array_unref (job->candidates);
+  pyro_profile_unref (job->profile);
+  pyro_selection_free (job->selection);
   g_free (job->found);
-  g_free (job->contents);
+  g_free (job->text);
+  g_clear_pointer (&job->costs, pyro_line_costs_free);
   g_free (job);
 }
 
@@ -443,11 +519,17 @@ read_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       GStatBuf st;
       if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > MAX_SOURCE_BYTES)
         continue;
-      if (!g_file_get_contents (path, &job->contents, &job->length, NULL))
+      g_autofree char *contents = NULL;
+      gsize length;
+      if (!g_file_get_contents (path, &contents, &length, NULL))
         continue;
+      job->text = g_utf8_make_valid (contents, (gssize) length);
       job->found = g_strdup (path);
       break;
     }
+  /* The costs walk every sample: not on the UI thread. */
+  if (!g_cancellable_is_cancelled (cancellable))
+    job->costs = pyro_line_costs_new_for_file_id (job->profile, job->file_id, job->selection);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -492,6 +574,133 @@ candidates_for (PyroSourceView *self, const char *recorded)
 }
 
 static void
+drop_pending_head (PyroSourceView *self)
+{
+  if (self->head_handler != 0)
+    g_signal_handler_disconnect (self->head_clock, self->head_handler);
+  self->head_handler = 0;
+  g_clear_object (&self->head_clock);
+  g_clear_pointer (&self->pending_head, g_free);
+  g_clear_pointer (&self->pending_tail, g_free);
+  self->row_offset = 0;
+}
+
+/* The lines above the first one shown go in once the view can scroll by two
+ * rows.  GtkTextView keeps its first visible line in place while lines
+ * above it are laid out, by a mark at the line's start; text inserted at
+ * the buffer's start goes after a mark there.  So the view first moves one
+ * row down (split_text left that row above the hot line for it), and the
+ * mark is then past the insertion point. */
+static gboolean
+insert_head (PyroSourceView *self)
+{
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->view));
+  GtkTextIter iter;
+  int y, row_height;
+  gtk_text_buffer_get_start_iter (GTK_TEXT_BUFFER (self->buffer), &iter);
+  gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (self->view), &iter, &y, &row_height);
+  double value = gtk_adjustment_get_value (adj);
+  if (row_height <= 0)
+    return FALSE;
+  if (value < row_height)
+    {
+      if (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) < value + 2 * row_height)
+        return FALSE;
+      gtk_adjustment_set_value (adj, value + row_height);
+    }
+  g_autofree char *head = g_steal_pointer (&self->pending_head);
+  gtk_text_buffer_insert (GTK_TEXT_BUFFER (self->buffer), &iter, head, -1);
+  self->row_offset = 0;
+  return TRUE;
+}
+
+/* After each frame from the one showing the hot line on, until the whole
+ * file is in: the lines below first (they do not move the view). */
+static void
+insert_rest (GdkFrameClock *clock, PyroSourceView *self)
+{
+  if (self->pending_tail != NULL)
+    {
+      GtkTextIter end;
+      g_autofree char *tail = g_steal_pointer (&self->pending_tail);
+      gtk_text_buffer_get_end_iter (GTK_TEXT_BUFFER (self->buffer), &end);
+      gtk_text_buffer_insert (GTK_TEXT_BUFFER (self->buffer), &end, tail, -1);
+    }
+  else if (self->pending_head == NULL || insert_head (self))
+    drop_pending_head (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->gutter));
+}
+
+/* The rows a screen of the view holds, and how many of them are above the
+ * hot line when the cursor scrolls it to 0.35 of the height. */
+static void
+screen_rows (PyroSourceView *self, guint *above, guint *rows)
+{
+  g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->view), "X");
+  int w, h;
+  pango_layout_get_pixel_size (layout, &w, &h);
+  /* the stack: the text may not have been shown yet */
+  int height = gtk_widget_get_height (self->stack);
+  *rows = h > 0 && height > 0 ? (guint) (height / h) + 1 : 0;
+  *above = h > 0 && height > 0 ? (guint) (0.35 * height / h) : 0;
+}
+
+/* After @n line ends of @p, NULL when it has fewer. */
+static const char *
+skip_lines (const char *p, guint n)
+{
+  for (guint i = 0; i < n && p != NULL; i++)
+    {
+      p = strchr (p, '\n');
+      if (p != NULL)
+        p++;
+    }
+  return p;
+}
+
+/* Larger files first show the screen around the hot line and take the rest
+ * after that frame: GtkTextView lays out unseen lines over many frames, and
+ * until it has, cannot scroll to a line far down a new buffer. */
+#define SPLIT_MIN_BYTES (64 * 1024)
+
+/* The part of @text the first frame shows; the rest is kept for insert_rest. */
+static const char *
+split_text (PyroSourceView *self, const char *text, gsize *length)
+{
+  *length = strlen (text);
+  guint32 hot = find_hot_line (self);
+  guint above, rows;
+  screen_rows (self, &above, &rows);
+  if (*length < SPLIT_MIN_BYTES || hot == 0 || rows == 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return text;
+  guint first = hot > above + 2 ? hot - 2 - above : 0;
+  const char *start = skip_lines (text, first);
+  if (start == NULL)
+    return text;
+  const char *end = skip_lines (start, 2 * rows);
+  /* the view must be able to scroll within the first part (insert_rest) */
+  if (end == NULL && skip_lines (start, rows + 2) == NULL)
+    return text;
+  if (first > 0)
+    self->pending_head = g_strndup (text, start - text);
+  if (end != NULL && *end != '\0')
+    {
+      /* the shown part ends without its last line end: the tail starts with it */
+      end--;
+      self->pending_tail = g_strdup (end);
+    }
+  else
+    end = text + *length;
+  if (self->pending_head == NULL && self->pending_tail == NULL)
+    return text;
+  self->row_offset = first;
+  self->head_clock = g_object_ref (gtk_widget_get_frame_clock (GTK_WIDGET (self)));
+  self->head_handler = g_signal_connect (self->head_clock, "after-paint", G_CALLBACK (insert_rest), self);
+  *length = end - start;
+  return start;
+}
+
+static void
 read_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   PyroSourceView *self = PYRO_SOURCE_VIEW (source);
@@ -502,19 +711,25 @@ read_done (GObject *source, GAsyncResult *result, gpointer user_data)
   self->loading = FALSE;
   g_clear_pointer (&self->local_path, g_free);
   g_clear_pointer (&self->row_lines, g_array_unref);
+  drop_pending_head (self);
+  /* a range chosen while reading makes the costs stale */
+  gboolean current = pyro_selection_equal (job->selection, pyro_document_get_selection (self->document));
+  set_costs (self, current ? g_steal_pointer (&job->costs) : NULL);
 
   GtkSourceLanguage *language = NULL;
   if (job->found != NULL)
     {
       self->local_path = g_strdup (job->found);
-      g_autofree char *text = g_utf8_make_valid (job->contents, (gssize) job->length);
-      gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), text, -1);
+      gsize length;
+      const char *text = split_text (self, job->text, &length);
+      gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), text, (int) length);
       language = gtk_source_language_manager_guess_language (
         gtk_source_language_manager_get_default (), job->found, NULL);
     }
   gtk_source_buffer_set_language (self->buffer, language);
   gtk_text_view_set_monospace (GTK_TEXT_VIEW (self->view), TRUE);
-  gtk_source_view_set_show_line_numbers (self->view, job->found != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->line_numbers), job->found != NULL);
+  line_numbers_update_width (self);
   annotate (self, TRUE);
   g_object_notify (G_OBJECT (self), "loading");
 }
@@ -528,6 +743,7 @@ load_file (PyroSourceView *self)
   self->load_cancellable = g_cancellable_new ();
   self->loading = TRUE;
   self->hot_line = 0;
+  drop_pending_head (self);
   g_clear_pointer (&self->costs, pyro_line_costs_free);
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), "", 0);
   gtk_stack_set_visible_child (GTK_STACK (self->stack), self->scrolled);
@@ -535,6 +751,9 @@ load_file (PyroSourceView *self)
 
   ReadJob *job = g_new0 (ReadJob, 1);
   job->candidates = candidates_for (self, self->recorded_path);
+  job->profile = pyro_profile_ref (pyro_document_get_profile (self->document));
+  job->selection = pyro_selection_copy (pyro_document_get_selection (self->document));
+  job->file_id = self->file_id;
   g_autoptr (GTask) task = g_task_new (self, self->load_cancellable, read_done, NULL);
   g_task_set_source_tag (task, load_file);
   g_task_set_task_data (task, job, (GDestroyNotify) read_job_free);
@@ -555,6 +774,7 @@ show_nothing (PyroSourceView *self, const char *message)
   g_clear_pointer (&self->local_path, g_free);
   g_clear_pointer (&self->costs, pyro_line_costs_free);
   g_clear_pointer (&self->row_lines, g_array_unref);
+  drop_pending_head (self);
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), "", 0);
   gtk_label_set_text (GTK_LABEL (self->empty_label), message);
   gtk_stack_set_visible_child (GTK_STACK (self->stack), self->empty_label);
@@ -738,12 +958,25 @@ locate_clicked (PyroSourceView *self)
 
 /* Document signals */
 
+/* GtkSourceView reads every language definition the first time it guesses
+ * one: done while the person looks at the trace, not when a file opens. */
+static gboolean
+warm_languages (gpointer data)
+{
+  gtk_source_language_manager_get_language_ids (gtk_source_language_manager_get_default ());
+  return G_SOURCE_REMOVE;
+}
+
 static void
 state_changed (PyroSourceView *self)
 {
+  static gboolean warmed;
   show_nothing (self, _("Select a function to see its source"));
   if (pyro_document_get_state (self->document) == PYRO_DOCUMENT_READY)
     {
+      if (!warmed)
+        g_idle_add_full (G_PRIORITY_LOW, warm_languages, NULL, NULL);
+      warmed = TRUE;
       load_path_maps (self);
       show_selected (self);
     }
@@ -753,7 +986,10 @@ static void
 trees_changed (PyroSourceView *self)
 {
   if (self->file_id != PYRO_NONE)
-    annotate (self, FALSE);
+    {
+      set_costs (self, NULL);
+      annotate (self, FALSE);
+    }
 }
 
 /* Hot lines */
@@ -912,6 +1148,7 @@ pyro_source_view_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  drop_pending_head (self);
   g_clear_pointer (&self->header, gtk_widget_unparent);
   g_clear_pointer (&self->stack, gtk_widget_unparent);
   G_OBJECT_CLASS (pyro_source_view_parent_class)->dispose (object);
@@ -923,6 +1160,8 @@ pyro_source_view_finalize (GObject *object)
   PyroSourceView *self = PYRO_SOURCE_VIEW (object);
   g_clear_pointer (&self->costs, pyro_line_costs_free);
   g_clear_pointer (&self->row_lines, g_array_unref);
+  g_free (self->pending_head);
+  g_free (self->pending_tail);
   g_ptr_array_unref (self->path_maps);
   g_free (self->recorded_path);
   g_free (self->local_path);
@@ -984,13 +1223,14 @@ pyro_source_view_init (PyroSourceView *self)
   gtk_widget_set_vexpand (self->stack, TRUE);
   self->buffer = gtk_source_buffer_new (NULL);
   gtk_source_buffer_set_highlight_matching_brackets (self->buffer, FALSE);
+  /* read-only: no undo history of a whole file's text */
+  gtk_text_buffer_set_enable_undo (GTK_TEXT_BUFFER (self->buffer), FALSE);
   self->view = GTK_SOURCE_VIEW (gtk_source_view_new_with_buffer (self->buffer));
   g_object_unref (self->buffer);
   gtk_text_view_set_editable (GTK_TEXT_VIEW (self->view), FALSE);
   gtk_text_view_set_monospace (GTK_TEXT_VIEW (self->view), TRUE);
   gtk_text_view_set_left_margin (GTK_TEXT_VIEW (self->view), 6);
   gtk_source_view_set_highlight_current_line (self->view, TRUE);
-  gtk_source_view_set_show_line_numbers (self->view, TRUE);
 
   GtkSourceMarkAttributes *hot = gtk_source_mark_attributes_new ();
   GdkRGBA hot_bg = heat_color (1, 0.22);
@@ -1002,6 +1242,12 @@ pyro_source_view_init (PyroSourceView *self)
   self->gutter->owner = self;
   GtkSourceGutter *left = gtk_source_view_get_gutter (self->view, GTK_TEXT_WINDOW_LEFT);
   gtk_source_gutter_insert (left, GTK_SOURCE_GUTTER_RENDERER (self->gutter), -10);
+  self->line_numbers = gtk_source_gutter_renderer_text_new ();
+  gtk_source_gutter_renderer_set_xpad (self->line_numbers, 6);
+  gtk_source_gutter_renderer_set_xalign (self->line_numbers, 1.0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->line_numbers), "dim-label");
+  g_signal_connect (self->line_numbers, "query-data", G_CALLBACK (line_numbers_query), self);
+  gtk_source_gutter_insert (left, self->line_numbers, -30);
 
   self->scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), GTK_WIDGET (self->view));

@@ -8,7 +8,12 @@
  * trace's folder and the working directory), then through the path mappings
  * the "Locate Source…" button records for the trace (kept in GSettings when
  * the schema has "source-path-maps").  Without the text the view says so
- * and lists the costly lines by number. */
+ * and lists the costly lines by number.
+ *
+ * The costs are computed with the text, off the UI thread.  A large file
+ * shows the screen around the hot line first and takes the lines above and
+ * below it in the frames after (line_at_row maps rows to lines meanwhile),
+ * so the first frame shows the hot line without laying out the whole file. */
 #pragma once
 
 #include <gtksourceview/gtksource.h>
