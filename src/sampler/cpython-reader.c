@@ -762,6 +762,9 @@ pyro_cpython_reader_sample (PyroCPythonReader *self, const PyroCPythonThreadStac
       if (count == 1)
         for (guint i = 0; i < SPEC_WINDOWS; i++)
           {
+            /* The pieces fetched were for the old addresses: the other
+             * threads must not look them up with the new ones. */
+            self->spec_window_at[i] = 0;
             guint64 lo = self->used_lo[i] & ~(guint64) (PAGE - 1);
             guint64 hi = (self->used_hi[i] + PAGE - 1) & ~(guint64) (PAGE - 1);
             gboolean used = i < self->n_used_windows && hi - lo <= sizeof self->window.data;

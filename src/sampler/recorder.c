@@ -4,6 +4,7 @@
 #include "perf-ring.h"
 #include "procfs.h"
 #include "tick-priority.h"
+#include "formats/syscap-sources.h"
 #include "formats/syscap-symbols.h"
 #include "symbols/symbolizer.h"
 
@@ -74,6 +75,15 @@ typedef struct {
   guint64 address;
 } AddressKey;
 
+/* A frame as the stack source reported it: its strings stay at their
+ * address while the source follows the process. */
+typedef struct {
+  const char *function;
+  const char *file;
+  guint32 line;
+  guint64 address;  /* its JITMAP address */
+} FrameKey;
+
 /* A Python stack read at @time (mixed mode). */
 typedef struct {
   gint64 time;
@@ -131,6 +141,7 @@ struct _PyroRecorder {
   GHashTable *python_stacks; /* tid -> GArray of PythonStack, oldest first (mixed) */
   GPtrArray *pending;        /* PendingSample*, in arrival order (mixed) */
   GHashTable *source_threads; /* tid -> SourceThread* */
+  GHashTable *frame_addresses; /* FrameKey* set: JITMAP address by the source's strings */
   PyroSymbolizer *symbolizer;
   guint64 samples;
   guint64 lost;
@@ -181,6 +192,20 @@ address_equal (gconstpointer a, gconstpointer b)
   return x->pid == y->pid && x->address == y->address;
 }
 
+static guint
+frame_key_hash (gconstpointer p)
+{
+  const FrameKey *k = p;
+  return (guint) (GPOINTER_TO_SIZE (k->function) ^ (GPOINTER_TO_SIZE (k->file) * 31) ^ (k->line * 2654435761u));
+}
+
+static gboolean
+frame_key_equal (gconstpointer a, gconstpointer b)
+{
+  const FrameKey *x = a, *y = b;
+  return x->function == y->function && x->file == y->file && x->line == y->line;
+}
+
 static void
 source_thread_free (gpointer p)
 {
@@ -226,6 +251,7 @@ pyro_recorder_new (const PyroRecordOptions *options)
   self->python_stacks = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
   self->pending = g_ptr_array_new_with_free_func (g_free);
   self->source_threads = g_hash_table_new_full (NULL, NULL, NULL, source_thread_free);
+  self->frame_addresses = g_hash_table_new_full (frame_key_hash, frame_key_equal, g_free, NULL);
   self->traced = g_hash_table_new (NULL, NULL);
   self->inherited = g_hash_table_new (NULL, NULL);
   self->fds = g_array_new (FALSE, FALSE, sizeof (int));
@@ -264,6 +290,7 @@ pyro_recorder_free (PyroRecorder *self)
   g_hash_table_unref (self->python_stacks);
   g_ptr_array_unref (self->pending);
   g_hash_table_unref (self->source_threads);
+  g_hash_table_unref (self->frame_addresses);
   g_hash_table_unref (self->traced);
   g_hash_table_unref (self->inherited);
   g_mutex_clear (&self->lock);
@@ -949,6 +976,11 @@ typedef struct {
 static guint64
 python_address (PyroRecorder *self, const PyroStackFrame *f)
 {
+  FrameKey key = { f->function, f->file, f->line, 0 };
+  const FrameKey *known = g_hash_table_lookup (self->frame_addresses, &key);
+  if (known != NULL)
+    return known->address;
+
   g_autofree char *name = f->line > 0 && f->file != NULL
                             ? g_strdup_printf ("%s (%s:%u)", f->function, f->file, f->line)
                           : f->file != NULL ? g_strdup_printf ("%s (%s)", f->function, f->file)
@@ -965,6 +997,8 @@ python_address (PyroRecorder *self, const PyroStackFrame *f)
       sym->kind = PYRO_FUNC_PYTHON;
       g_hash_table_insert (self->python_frames, g_memdup2 (&address, sizeof address), sym);
     }
+  key.address = address;
+  g_hash_table_add (self->frame_addresses, g_memdup2 (&key, sizeof key));
   return address;
 }
 
@@ -1141,6 +1175,10 @@ poll_stack_source (PyroRecorder *self)
         {
           self->source->klass->detach (self->source, p->pid);
           p->exited = TRUE;
+          /* The source's strings for that process are gone. */
+          g_mutex_lock (&self->lock);
+          g_hash_table_remove_all (self->frame_addresses);
+          g_mutex_unlock (&self->lock);
         }
     }
 }
@@ -1611,6 +1649,7 @@ write_symbols (PyroRecorder *self)
       if (n == 0)
         break;
     }
+  pyro_syscap_sources_write (self->writer, time, table);
 }
 
 gboolean
