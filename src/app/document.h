@@ -35,8 +35,10 @@ void              pyro_document_cancel (PyroDocument *self);
  * while it is shown (a live recording).  When @file is the file already
  * shown (READY), the selection, its undo history and the selected function
  * are kept, and "profile-replaced" is emitted before "trees-changed"; else
- * they start afresh and the state becomes READY.  Fails with
- * G_IO_ERROR_CANCELLED when another load or a newer reload took over. */
+ * they start afresh and the state becomes READY.  The native symbols one
+ * read resolves are kept for the next read of the same file, which resolves
+ * only addresses not seen before; loading another file drops them.  Fails
+ * with G_IO_ERROR_CANCELLED when another load or a newer reload took over. */
 void              pyro_document_reload_async (PyroDocument *self, GFile *file,
                                               GCancellable *cancellable,
                                               GAsyncReadyCallback callback, gpointer user_data);
