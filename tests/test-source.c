@@ -10,7 +10,11 @@
 #include "core/call-tree.h"
 #include "core/function-table.h"
 #include "formats/reader.h"
+#include "formats/syscap-sources.h"
+#include "formats/syscap-writer.h"
 #include "fixtures.h"
+
+#include <fcntl.h>
 
 /* py-spy style: recursion (rec twice on one line), a line shared by two
  * functions' frames, and a second file. */
@@ -353,6 +357,71 @@ test_range_equals_cut (void)
     }
 }
 
+/* A capture written from a trace stores the sources its lines are in: read
+ * back after the files are gone, listed by libsysprof-capture's own reader
+ * among the capture's files, every frame of the capture still readable by
+ * it; a file over the size cap and a file that is not there are left out. */
+static void
+test_capture_sources (void)
+{
+  g_autofree char *kept = fixture_write_temp ("kept.py", "def hot():\n    return sum(range(9))\n", -1);
+  g_autofree char *big_text = g_strnfill (PYRO_SYSCAP_SOURCE_MAX_FILE + 1, 'x');
+  g_autofree char *big = fixture_write_temp ("big.py", big_text, -1);
+  g_autofree char *folded = g_strdup_printf ("main (%1$s:1);hot (%1$s:2) 7\n"
+                                             "main (%1$s:1);huge (%2$s:1) 2\n"
+                                             "main (%1$s:1);gone (/nonexistent/gone.py:3) 1\n", kept, big);
+  g_autoptr (PyroProfile) profile = fixture_profile_from_folded (folded);
+  g_autofree char *capture = fixture_temp_path ("sources.syscap");
+  g_autoptr (GError) error = NULL;
+  g_assert_true (pyro_syscap_write (profile, capture, &error));
+  g_assert_no_error (error);
+  g_autofree char *expected = NULL;
+  g_assert_true (g_file_get_contents (kept, &expected, NULL, NULL));
+  g_unlink (kept);
+
+  gsize length;
+  g_autofree char *text = pyro_syscap_sources_read (capture, kept, &length, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, expected);
+  g_assert_cmpuint (length, ==, strlen (expected));
+  g_assert_null (pyro_syscap_sources_read (capture, big, &length, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (pyro_syscap_sources_read (capture, "/nonexistent/gone.py", &length, NULL, &error));
+  g_assert_no_error (error);
+
+  int fd = open (capture, O_RDONLY | O_CLOEXEC);
+  g_assert_cmpint (fd, >=, 0);
+  SysprofCaptureReader *reader = sysprof_capture_reader_new_from_fd (fd);
+  g_assert_nonnull (reader);
+  g_autofree char *name = g_strconcat (PYRO_SYSCAP_SOURCE_PREFIX, kept, NULL);
+  const char **files = sysprof_capture_reader_list_files (reader);
+  g_assert_true (files != NULL && g_strv_contains ((const char *const *) files, name));
+  g_assert_false (g_strv_contains ((const char *const *) files, PYRO_SYSCAP_SOURCE_PREFIX "/nonexistent/gone.py"));
+  free ((gpointer) files);
+  sysprof_capture_reader_reset (reader);
+  SysprofCaptureFrameType type;
+  guint frames = 0;
+  while (sysprof_capture_reader_peek_type (reader, &type))
+    {
+      g_assert_true (sysprof_capture_reader_skip (reader));
+      frames++;
+    }
+  g_assert_cmpuint (frames, >, 10);
+  sysprof_capture_reader_unref (reader);
+
+  /* the capture still loads as a trace */
+  g_autoptr (PyroProfile) back = pyro_format_load_file (capture, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (pyro_profile_total_weight (back), ==, 10);
+
+  /* not a capture */
+  g_assert_null (pyro_syscap_sources_read (big, kept, &length, NULL, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
+  g_assert_nonnull (strstr (error->message, big));
+  g_unlink (big);
+  g_unlink (capture);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -360,5 +429,6 @@ main (int argc, char **argv)
   g_test_add_func ("/source/folded-lines", test_folded_lines);
   g_test_add_func ("/source/perf-lines", test_perf_lines);
   g_test_add_func ("/source/range-equals-cut", test_range_equals_cut);
+  g_test_add_func ("/source/capture-sources", test_capture_sources);
   return g_test_run ();
 }

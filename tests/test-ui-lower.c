@@ -248,6 +248,82 @@ test_source_big_file (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static const char burn_source[] =
+  "static volatile double sink;\n"
+  "\n"
+  "__attribute__ ((noinline)) static void\n"
+  "burn (void)\n"
+  "{\n"
+  "  double x = 0;\n"
+  "  for (long i = 0; i < 200000000; i++)\n"
+  "    x += i * 0.5;\n"
+  "  sink = x;\n"
+  "}\n"
+  "\n"
+  "int\n"
+  "main (void)\n"
+  "{\n"
+  "  burn ();\n"
+  "  return 0;\n"
+  "}\n";
+
+/* A program recorded with pyrometer record, its source deleted afterwards:
+ * the source view shows the copy stored in the capture, with its costs. */
+static void
+test_source_embedded (void)
+{
+  const char *pyrometer = g_getenv ("PYRO_BIN");
+  if (pyrometer == NULL)
+    {
+      g_test_skip ("PYRO_BIN is not set (run through meson test)");
+      return;
+    }
+  g_autofree char *dir = fixture_temp_path ("recorded");
+  g_mkdir_with_parents (dir, 0755);
+  g_autofree char *source = g_build_filename (dir, "burn.c", NULL);
+  g_autofree char *program = g_build_filename (dir, "burn", NULL);
+  g_autofree char *capture = g_build_filename (dir, "burn.syscap", NULL);
+  g_assert_true (g_file_set_contents (source, burn_source, -1, NULL));
+  const char *cc[] = { "cc", "-O1", "-g", "-fno-omit-frame-pointer", "-o", program, source, NULL };
+  const char *record[] = { pyrometer, "record", "-F", "999", "-o", capture, "--", program, NULL };
+  g_autofree char *err = NULL;
+  int status;
+  if (!g_spawn_sync (dir, (char **) cc, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                     NULL, NULL, &status, NULL) || !g_spawn_check_wait_status (status, NULL))
+    {
+      g_test_skip ("no C compiler (cc) to build the program to record");
+      return;
+    }
+  if (!g_spawn_sync (dir, (char **) record, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, NULL)
+      || !g_spawn_check_wait_status (status, NULL))
+    {
+      g_autofree char *message = g_strdup_printf ("pyrometer record cannot record here: %s", err);
+      g_test_skip (message);
+      return;
+    }
+  g_assert_cmpint (g_unlink (source), ==, 0);
+
+  PyroWindow *window = open_file (capture);
+  PyroDocument *doc = pyro_window_get_document (window);
+  PyroSourceView *view = pyro_window_get_source_view (window);
+  guint32 burn = fixture_func (pyro_document_get_profile (doc), "burn");
+  g_assert_cmpuint (burn, !=, PYRO_NONE);
+  pyro_document_set_selected_func (doc, burn);
+  g_assert_true (ui_wait_until (source_read, view));
+  g_assert_cmpstr (pyro_source_view_get_recorded_path (view), ==, source);
+  g_assert_true (pyro_source_view_get_embedded (view));
+  g_assert_cmpstr (pyro_source_view_get_local_path (view), ==, capture);
+  g_autofree char *shown = buffer_text (view);
+  g_assert_cmpstr (shown, ==, burn_source);
+  /* the hot line is in the loop, and the gutter has its samples */
+  guint32 hot = pyro_source_view_get_hot_line (view);
+  g_assert_cmpuint (hot, >=, 6);
+  g_assert_cmpuint (hot, <=, 9);
+  g_assert_cmpint (cursor_row (view), ==, (int) hot - 1);
+  g_assert_cmpfloat (pyro_line_costs_lookup (pyro_source_view_get_costs (view), hot)->self, >, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Chrome trace events: main for 1 s, early in its first 0.4 s, late in its
  * last 0.4 s. */
 static const char chrome_trace[] =
@@ -348,6 +424,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui-lower/source-hot-line", test_source_hot_line);
   g_test_add_func ("/ui-lower/source-missing-and-mapped", test_source_missing_and_mapped);
   g_test_add_func ("/ui-lower/source-big-file", test_source_big_file);
+  g_test_add_func ("/ui-lower/source-embedded", test_source_embedded);
   g_test_add_func ("/ui-lower/timeline-range", test_timeline_range);
   int status = g_test_run ();
   g_object_unref (app);

@@ -5,6 +5,7 @@
 
 #include "source-view.h"
 #include "application.h"
+#include "formats/syscap-sources.h"
 #include "render/weight-format.h"
 
 #define HOT_CATEGORY "pyro-hot"
@@ -53,6 +54,7 @@ struct _PyroSourceView
   guint32 func;             /* the function whose hot line is marked */
   char *recorded_path;
   char *local_path;
+  gboolean embedded;        /* the text is the copy stored in the capture */
   PyroLineCosts *costs;
   double max_self;
   double max_total;
@@ -436,20 +438,22 @@ update_header (PyroSourceView *self)
     return;
   g_autofree char *base = g_path_get_basename (self->recorded_path);
   gtk_label_set_text (GTK_LABEL (self->title_label), base);
-  gtk_widget_set_tooltip_text (self->title_label,
-                               self->local_path != NULL ? self->local_path : self->recorded_path);
+  gtk_widget_set_tooltip_text (self->title_label, self->local_path != NULL && !self->embedded
+                                                   ? self->local_path : self->recorded_path);
   g_autofree char *status = NULL;
   if (self->loading)
     status = g_strdup (_("Reading…"));
   else if (self->local_path == NULL)
     status = g_strdup_printf (_("Source not found at %s: costs by line number"), self->recorded_path);
+  else if (self->embedded)
+    status = g_strdup_printf (_("Not found at %s: the copy stored in the recording"), self->recorded_path);
   else if (self->costs == NULL || self->costs->lines->len == 0)
     status = g_strdup (_("No per-line costs in this selection"));
   else
     status = g_strdup (_("Self and total per line, share of the selection"));
   gtk_label_set_text (GTK_LABEL (self->status_label), status);
   gtk_widget_set_visible (self->locate_button, !self->loading);
-  if (self->local_path == NULL && !self->loading)
+  if ((self->local_path == NULL || self->embedded) && !self->loading)
     gtk_widget_add_css_class (self->locate_button, "suggested-action");
   else
     gtk_widget_remove_css_class (self->locate_button, "suggested-action");
@@ -489,6 +493,9 @@ annotate (PyroSourceView *self, gboolean jump)
 
 typedef struct {
   GPtrArray *candidates;   /* char *, in order of preference */
+  char *recorded;
+  char *capture;           /* the trace, when it is a capture that may hold the text */
+  gboolean embedded;
   PyroProfile *profile;
   PyroSelection *selection;
   guint32 file_id;
@@ -501,6 +508,8 @@ static void
 read_job_free (ReadJob *job)
 {
   g_ptr_array_unref (job->candidates);
+  g_free (job->recorded);
+  g_free (job->capture);
   pyro_profile_unref (job->profile);
   pyro_selection_free (job->selection);
   g_free (job->found);
@@ -526,6 +535,17 @@ read_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       job->text = g_utf8_make_valid (contents, (gssize) length);
       job->found = g_strdup (path);
       break;
+    }
+  if (job->found == NULL && job->capture != NULL)
+    {
+      gsize length;
+      g_autofree char *stored = pyro_syscap_sources_read (job->capture, job->recorded, &length, cancellable, NULL);
+      if (stored != NULL)
+        {
+          job->text = g_utf8_make_valid (stored, (gssize) length);
+          job->found = g_strdup (job->capture);
+          job->embedded = TRUE;
+        }
     }
   /* The costs walk every sample: not on the UI thread. */
   if (!g_cancellable_is_cancelled (cancellable))
@@ -562,13 +582,13 @@ candidates_for (PyroSourceView *self, const char *recorded)
       g_autofree char *cwd = g_get_current_dir ();
       g_ptr_array_add (out, g_build_filename (cwd, recorded, NULL));
     }
-  /* the most recently set mapping first */
+  /* then the mappings, the most recently set first */
   for (guint i = self->path_maps->len; i >= 2; i -= 2)
     {
       char *mapped = apply_map (recorded, g_ptr_array_index (self->path_maps, i - 2),
                                 g_ptr_array_index (self->path_maps, i - 1));
       if (mapped != NULL)
-        g_ptr_array_insert (out, 0, mapped);
+        g_ptr_array_add (out, mapped);
     }
   return out;
 }
@@ -717,6 +737,7 @@ read_done (GObject *source, GAsyncResult *result, gpointer user_data)
   set_costs (self, current ? g_steal_pointer (&job->costs) : NULL);
 
   GtkSourceLanguage *language = NULL;
+  self->embedded = job->embedded;
   if (job->found != NULL)
     {
       self->local_path = g_strdup (job->found);
@@ -724,7 +745,7 @@ read_done (GObject *source, GAsyncResult *result, gpointer user_data)
       const char *text = split_text (self, job->text, &length);
       gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), text, (int) length);
       language = gtk_source_language_manager_guess_language (
-        gtk_source_language_manager_get_default (), job->found, NULL);
+        gtk_source_language_manager_get_default (), job->embedded ? job->recorded : job->found, NULL);
     }
   gtk_source_buffer_set_language (self->buffer, language);
   gtk_text_view_set_monospace (GTK_TEXT_VIEW (self->view), TRUE);
@@ -751,6 +772,11 @@ load_file (PyroSourceView *self)
 
   ReadJob *job = g_new0 (ReadJob, 1);
   job->candidates = candidates_for (self, self->recorded_path);
+  job->recorded = g_strdup (self->recorded_path);
+  PyroProfile *profile = pyro_document_get_profile (self->document);
+  GFile *trace = pyro_document_get_file (self->document);
+  if (g_strcmp0 (profile->meta.format, "syscap") == 0 && trace != NULL)
+    job->capture = g_file_get_path (trace);
   job->profile = pyro_profile_ref (pyro_document_get_profile (self->document));
   job->selection = pyro_selection_copy (pyro_document_get_selection (self->document));
   job->file_id = self->file_id;
@@ -772,6 +798,7 @@ show_nothing (PyroSourceView *self, const char *message)
   self->hot_line = 0;
   g_clear_pointer (&self->recorded_path, g_free);
   g_clear_pointer (&self->local_path, g_free);
+  self->embedded = FALSE;
   g_clear_pointer (&self->costs, pyro_line_costs_free);
   g_clear_pointer (&self->row_lines, g_array_unref);
   drop_pending_head (self);
@@ -1091,6 +1118,13 @@ pyro_source_view_get_local_path (PyroSourceView *self)
 {
   g_return_val_if_fail (PYRO_IS_SOURCE_VIEW (self), NULL);
   return self->local_path;
+}
+
+gboolean
+pyro_source_view_get_embedded (PyroSourceView *self)
+{
+  g_return_val_if_fail (PYRO_IS_SOURCE_VIEW (self), FALSE);
+  return self->embedded;
 }
 
 guint32

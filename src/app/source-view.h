@@ -7,8 +7,9 @@
  * The text is looked up at the recorded path (relative paths against the
  * trace's folder and the working directory), then through the path mappings
  * the "Locate Source…" button records for the trace (kept in GSettings when
- * the schema has "source-path-maps").  Without the text the view says so
- * and lists the costly lines by number.
+ * the schema has "source-path-maps"), then in the copy a capture stores
+ * (syscap-sources.h).  Without the text the view says so and lists the
+ * costly lines by number.
  *
  * The costs are computed with the text, off the UI thread.  A large file
  * shows the screen around the hot line first and takes the lines above and
@@ -40,9 +41,12 @@ GtkSourceView   *pyro_source_view_get_view (PyroSourceView *self);
 /* TRUE while the text is being read. */
 gboolean         pyro_source_view_get_loading (PyroSourceView *self);
 /* The file the profile names (NULL when none) and the local file read
- * (NULL when its text was not found). */
+ * (NULL when its text was not found; the capture when the text is the copy
+ * stored in it). */
 const char      *pyro_source_view_get_recorded_path (PyroSourceView *self);
 const char      *pyro_source_view_get_local_path (PyroSourceView *self);
+/* TRUE when the text shown is the copy stored in the capture. */
+gboolean         pyro_source_view_get_embedded (PyroSourceView *self);
 /* The source line (1-based) that holds the cursor and the hot mark; 0 none. */
 guint32          pyro_source_view_get_hot_line (PyroSourceView *self);
 /* The source line shown at buffer line @row (0-based); 0 when none. */

@@ -289,3 +289,45 @@ pyro_syscap_symbols_lookup (PyroSyscapSymbols *self, guint32 pid, guint64 addres
   *n_frames = e->n;
   return &g_array_index (self->frames, PyroSyscapSymbol, e->first);
 }
+
+typedef struct {
+  const char *file;
+  guint frames;
+} FileCount;
+
+static int
+compare_counts (gconstpointer a, gconstpointer b)
+{
+  const FileCount *x = a, *y = b;
+  if (x->frames != y->frames)
+    return x->frames > y->frames ? -1 : 1;
+  return strcmp (x->file, y->file);
+}
+
+GPtrArray *
+pyro_syscap_symbols_source_files (PyroSyscapSymbols *self)
+{
+  g_autoptr (GHashTable) counts = g_hash_table_new (NULL, NULL);  /* interned file -> count */
+  for (guint i = 0; i < self->frames->len; i++)
+    {
+      const PyroSyscapSymbol *f = &g_array_index (self->frames, PyroSyscapSymbol, i);
+      if (f->file == NULL || f->file[0] == '\0' || f->line == 0)
+        continue;
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, f->file));
+      g_hash_table_insert (counts, (gpointer) f->file, GUINT_TO_POINTER (n + 1));
+    }
+  g_autoptr (GArray) sorted = g_array_new (FALSE, FALSE, sizeof (FileCount));
+  GHashTableIter iter;
+  gpointer key, value;
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      FileCount c = { key, GPOINTER_TO_UINT (value) };
+      g_array_append_val (sorted, c);
+    }
+  g_array_sort (sorted, compare_counts);
+  GPtrArray *files = g_ptr_array_sized_new (sorted->len);
+  for (guint i = 0; i < sorted->len; i++)
+    g_ptr_array_add (files, (gpointer) g_array_index (sorted, FileCount, i).file);
+  return files;
+}

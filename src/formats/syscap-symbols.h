@@ -61,6 +61,11 @@ GBytes *pyro_syscap_symbols_serialize (PyroSyscapSymbols *self);
 /* Parses a table; a table cut short keeps the addresses it holds in full. */
 PyroSyscapSymbols *pyro_syscap_symbols_parse (const char *text, gsize length, GError **error);
 
+/* The files the table's frames name with a line number, those named by the
+ * most frames first: the sources worth storing with the capture.  Caller
+ * owns the array; the strings stay valid for the table's life. */
+GPtrArray *pyro_syscap_symbols_source_files (PyroSyscapSymbols *self);
+
 /* Frames of @address in @pid (or in pid 0); NULL when absent.  The frames
  * stay valid for the table's life. */
 const PyroSyscapSymbol *pyro_syscap_symbols_lookup (PyroSyscapSymbols *self, guint32 pid,

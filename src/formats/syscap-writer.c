@@ -1,4 +1,5 @@
 #include "syscap-writer.h"
+#include "syscap-sources.h"
 #include "syscap-symbols.h"
 
 #include <errno.h>
@@ -125,6 +126,7 @@ pyro_syscap_write (PyroProfile *profile, const char *path, GError **error)
     }
 
   write_symbols (&w, clock);
+  pyro_syscap_sources_write (w.writer, clock, w.symbols);
   gboolean ok = sysprof_capture_writer_flush (w.writer);
   if (!ok)
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "%s: could not write the capture", path);

@@ -6,7 +6,8 @@
  * read back: kind, module, file and line).  Capture samples carry no weight:
  * a trace counted in samples is written sample for sample; any other unit
  * (seconds, bytes) is written as samples in proportion to the weight, at
- * most about 100,000 of them. */
+ * most about 100,000 of them.  The sources of the files the frames name
+ * go in too, when they can be read here (syscap-sources.h). */
 #pragma once
 
 #include "core/profile.h"

@@ -4,6 +4,7 @@
 #include "perf-ring.h"
 #include "procfs.h"
 #include "tick-priority.h"
+#include "formats/syscap-sources.h"
 #include "formats/syscap-symbols.h"
 #include "symbols/symbolizer.h"
 
@@ -1648,6 +1649,7 @@ write_symbols (PyroRecorder *self)
       if (n == 0)
         break;
     }
+  pyro_syscap_sources_write (self->writer, time, table);
 }
 
 gboolean
