@@ -2,6 +2,7 @@
 #include "lprof.h"
 #include "pickle.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
 
@@ -23,7 +24,7 @@ static gboolean
 bad (const PyroLoadContext *ctx, const PyroPickleValue *at, GError **error, const char *expected)
 {
   pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, ctx, at != NULL ? at->offset : 0,
-                         "expected %s", expected);
+                         _("expected %s"), _(expected));
   return FALSE;
 }
 
@@ -46,7 +47,7 @@ walk_timings (const PyroLoadContext *ctx, PyroPickle *pickle, LineFunc func, gpo
       || !pyro_pickle_number (pyro_pickle_dict_get (state, "unit"), &unit) || !(unit > 0)
       || !isfinite (unit))
     return bad (ctx, state ? state : root, error,
-                "a line_profiler LineStats holding {'timings': {...}, 'unit': seconds}");
+                N_("a line_profiler LineStats holding {'timings': {...}, 'unit': seconds}"));
 
   for (guint i = 0; i < pyro_pickle_len (timings); i++)
     {
@@ -57,9 +58,9 @@ walk_timings (const PyroLoadContext *ctx, PyroPickle *pickle, LineFunc func, gpo
       if (key->type != PYRO_PICKLE_TUPLE || pyro_pickle_len (key) != 3
           || file->type != PYRO_PICKLE_STRING || name->type != PYRO_PICKLE_STRING
           || !whole_number (pyro_pickle_item (key, 1), G_MAXUINT32, &first_line))
-        return bad (ctx, key, error, "a timings key (filename, first line, function name)");
+        return bad (ctx, key, error, N_("a timings key (filename, first line, function name)"));
       if (lines->type != PYRO_PICKLE_LIST && lines->type != PYRO_PICKLE_TUPLE)
-        return bad (ctx, lines, error, "a list of (line, hits, time) for each function");
+        return bad (ctx, lines, error, N_("a list of (line, hits, time) for each function"));
 
       LprofLine entry = { file->text, (guint32) first_line, name->text, 0, 0, 0 };
       func (&entry, TRUE, user_data);
@@ -72,7 +73,7 @@ walk_timings (const PyroLoadContext *ctx, PyroPickle *pickle, LineFunc func, gpo
               || !whole_number (pyro_pickle_item (t, 1), 1e18, &hits)
               || !pyro_pickle_number (pyro_pickle_item (t, 2), &time) || !(time >= 0)
               || !isfinite (time * unit))
-            return bad (ctx, t, error, "a (line, hits, time) tuple of non-negative numbers");
+            return bad (ctx, t, error, N_("a (line, hits, time) tuple of non-negative numbers"));
           entry.line = (guint32) line;
           entry.hits = (guint64) hits;
           entry.seconds = time * unit;
@@ -112,8 +113,8 @@ check_source (LoadState *s, const char *file)
     return;
   g_hash_table_add (s->missing, g_strdup (file));
   pyro_profile_add_warning (s->profile,
-                            "%s: source file not found; line_profiler files hold no source, "
-                            "so its lines are shown by number", file);
+                            _("%s: source file not found; line_profiler files hold no source, "
+                              "so its lines are shown by number"), file);
 }
 
 static void
@@ -169,8 +170,8 @@ lprof_load (const PyroLoadContext *ctx, GError **error)
   if (pyro_profile_n_funcs (profile) == 0)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_EMPTY, ctx, ctx->length,
-                             "expected timings of at least one function; was kernprof run "
-                             "with -l and a function decorated with @profile?");
+                             _("expected timings of at least one function; was kernprof run "
+                               "with -l and a function decorated with @profile?"));
       return NULL;
     }
   profile->meta.unit = PYRO_UNIT_SECONDS;

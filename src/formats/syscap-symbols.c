@@ -1,6 +1,7 @@
 #include "syscap-symbols.h"
 #include "reader.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #define HEADER "pyrometer-symbols 1\n"
@@ -265,8 +266,8 @@ pyro_syscap_symbols_parse (const char *text, gsize length, GError **error)
 
     bad:
       g_set_error (error, PYRO_FORMAT_ERROR, PYRO_FORMAT_ERROR_INVALID,
-                   "line %u (byte %" G_GSIZE_FORMAT ") of the embedded symbol table: "
-                   "expected \"s TEXT\", \"a PID ADDRESS N\" or \"f KIND INLINED LINE FUNC FILE MODULE [FUNCLINE]\"",
+                   _("line %u (byte %zu) of the embedded symbol table: "
+                     "expected \"s TEXT\", \"a PID ADDRESS N\" or \"f KIND INLINED LINE FUNC FILE MODULE [FUNCLINE]\""),
                    lineno, line_at);
       return NULL;
     }

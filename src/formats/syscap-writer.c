@@ -3,6 +3,7 @@
 #include "syscap-symbols.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <math.h>
 #include <sysprof-capture.h>
 
@@ -129,7 +130,7 @@ pyro_syscap_write (PyroProfile *profile, const char *path, GError **error)
   pyro_syscap_sources_write (w.writer, clock, w.symbols);
   gboolean ok = sysprof_capture_writer_flush (w.writer);
   if (!ok)
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "%s: could not write the capture", path);
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, _("%s: could not write the capture"), path);
   sysprof_capture_writer_unref (w.writer);
   pyro_syscap_symbols_free (w.symbols);
   g_free (w.frame_address);

@@ -4,7 +4,9 @@
 #include "symbols/symbolizer.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -287,8 +289,8 @@ read_metadata (Loader *l, const SysprofCaptureMetadata *m, gsize len)
     {
       guint64 lost = g_ascii_strtoull (value, NULL, 10);
       if (lost > 0)
-        pyro_profile_add_warning (l->profile, "%" G_GUINT64_FORMAT " samples were lost while "
-                                  "recording (the reader fell behind the kernel)", lost);
+        pyro_profile_add_warning (l->profile, _("%" PRIu64 " samples were lost while "
+                                                "recording (the reader fell behind the kernel)"), lost);
     }
   else if (g_str_equal (id, "pyrometer.thread-name"))
     {
@@ -666,22 +668,22 @@ syscap_load (const PyroLoadContext *ctx, GError **error)
   if (ctx->length < HEADER_SIZE)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_TRUNCATED, ctx, ctx->length,
-                             "the Sysprof capture header is %" G_GSIZE_FORMAT " bytes and the file "
-                             "ends before it", (gsize) HEADER_SIZE);
+                             _("the Sysprof capture header is %zu bytes and the file "
+                               "ends before it"), (gsize) HEADER_SIZE);
       return NULL;
     }
   const SysprofCaptureFileHeader *header = (const SysprofCaptureFileHeader *) ctx->data;
   if (!header->little_endian)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_UNSUPPORTED, ctx, 4,
-                             "a big-endian Sysprof capture; only little-endian ones are read");
+                             _("a big-endian Sysprof capture; only little-endian ones are read"));
       return NULL;
     }
 
   int fd = open_data (ctx);
   if (fd < 0)
     {
-      pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, ctx, 0, "cannot read the capture: %s",
+      pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, ctx, 0, _("cannot read the capture: %s"),
                              g_strerror (errno));
       return NULL;
     }
@@ -691,7 +693,7 @@ syscap_load (const PyroLoadContext *ctx, GError **error)
       int e = errno;
       close (fd);
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, ctx, 0,
-                             "not a Sysprof capture (%s)", g_strerror (e));
+                             _("not a Sysprof capture (%s)"), g_strerror (e));
       return NULL;
     }
 
@@ -732,7 +734,7 @@ syscap_load (const PyroLoadContext *ctx, GError **error)
         }
       if (ctx->length - offset < sizeof (SysprofCaptureFrame))
         {
-          cut = "the file ends inside a frame header";
+          cut = N_("the file ends inside a frame header");
           break;
         }
       SysprofCaptureFrame frame;
@@ -740,23 +742,23 @@ syscap_load (const PyroLoadContext *ctx, GError **error)
       if (frame.len < sizeof frame || frame.len % SYSPROF_CAPTURE_ALIGN != 0
           || frame.type == 0 || frame.type >= SYSPROF_CAPTURE_FRAME_LAST)
         {
-          cut = "a damaged frame header (length or type out of range)";
+          cut = N_("a damaged frame header (length or type out of range)");
           break;
         }
       if (frame.len > ctx->length - offset)
         {
-          cut = "the file ends inside a frame";
+          cut = N_("the file ends inside a frame");
           break;
         }
       if (frame.len < min_frame_size (frame.type)
           || !frame_consistent (frame.type, ctx->data + offset, frame.len))
         {
-          cut = "a frame whose contents do not fit its length";
+          cut = N_("a frame whose contents do not fit its length");
           break;
         }
       if (!read_frame (&l, reader, frame.type, frame.len))
         {
-          cut = "a frame libsysprof-capture could not read";
+          cut = N_("a frame libsysprof-capture could not read");
           break;
         }
       offset += frame.len;
@@ -764,16 +766,16 @@ syscap_load (const PyroLoadContext *ctx, GError **error)
   sysprof_capture_reader_unref (reader);
 
   if (ok && cut != NULL)
-    pyro_profile_add_warning (l.profile, "%s: the capture stops at byte %" G_GSIZE_FORMAT " of %"
-                              G_GSIZE_FORMAT " (%s); loaded what comes before", ctx->path, offset,
-                              ctx->length, cut);
+    pyro_profile_add_warning (l.profile, _("%s: the capture stops at byte %zu of %zu (%s); "
+                                            "loaded what comes before"), ctx->path,
+                              offset, ctx->length, _(cut));
 
   if (ok && l.symbols->len > 0)
     {
       g_autoptr (GError) table_error = NULL;
       l.table = pyro_syscap_symbols_parse ((const char *) l.symbols->data, l.symbols->len, &table_error);
       if (l.table == NULL)
-        pyro_profile_add_warning (l.profile, "%s: %s; names come from the binaries on this machine",
+        pyro_profile_add_warning (l.profile, _("%s: %s; names come from the binaries on this machine"),
                                   ctx->path, table_error->message);
     }
   if (ok)
@@ -786,7 +788,7 @@ syscap_load (const PyroLoadContext *ctx, GError **error)
 
 const PyroFormatReader pyro_syscap_reader = {
   .id = "syscap",
-  .name = "Sysprof capture",
+  .name = N_("Sysprof capture"),
   .extensions = syscap_extensions,
   .mime_type = "application/x-sysprof-capture",
   .sniff = syscap_sniff,
