@@ -3,6 +3,7 @@
  * line list when the source is missing, a path mapping, and the timeline's
  * range selection recomputing the document's views. */
 #include <gtk/gtk.h>
+#include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -324,6 +325,110 @@ test_source_embedded (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static const char profiled_script[] =
+  "import time\n"
+  "\n"
+  "@profile\n"
+  "def grow(n):\n"
+  "    data = []\n"
+  "    for i in range(n):\n"
+  "        data.append(i * i)\n"
+  "    time.sleep(0.01)\n"
+  "    return data\n"
+  "\n"
+  "@profile\n"
+  "def main():\n"
+  "    total = 0\n"
+  "    for k in range(5):\n"
+  "        total += len(grow(1000 * (k + 1)))\n"
+  "    return total\n"
+  "\n"
+  "main()\n";
+
+/* A kernprof -l run: for every timed row of line_profiler's own report, the
+ * gutter shows the same hits, time, time per hit and share of the function. */
+static void
+test_source_line_profiler (void)
+{
+  g_autofree char *kernprof = g_find_program_in_path ("kernprof");
+  if (kernprof == NULL)
+    {
+      g_test_skip ("line_profiler's kernprof is not installed (Debian: python3-line-profiler)");
+      return;
+    }
+  /* the interpreter kernprof runs with: its #! line */
+  g_autofree char *head = NULL;
+  g_assert_true (g_file_get_contents (kernprof, &head, NULL, NULL));
+  g_autofree char *python = g_str_has_prefix (head, "#!") ? g_strstrip (g_strndup (head + 2, strcspn (head + 2, "\n")))
+                                                          : g_strdup ("python3");
+  g_autofree char *script = fixture_write_temp ("profiled.py", profiled_script, -1);
+  g_autofree char *dir = g_path_get_dirname (script);
+  g_autofree char *lprof = fixture_temp_path ("profiled.py.lprof");
+  const char *run[] = { kernprof, "-l", "-o", lprof, script, NULL };
+  const char *show[] = { python, "-m", "line_profiler", lprof, NULL };
+  g_autofree char *report = NULL;
+  int status;
+  if (!g_spawn_sync (dir, (char **) run, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                     NULL, NULL, &status, NULL) || !g_spawn_check_wait_status (status, NULL)
+      || !g_spawn_sync (dir, (char **) show, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &report, NULL, &status, NULL)
+      || !g_spawn_check_wait_status (status, NULL))
+    {
+      g_test_skip ("kernprof or python -m line_profiler did not run");
+      return;
+    }
+
+  PyroWindow *window = open_file (lprof);
+  PyroDocument *doc = pyro_window_get_document (window);
+  PyroSourceView *view = pyro_window_get_source_view (window);
+  double unit = 0;
+  guint rows = 0;
+  g_auto (GStrv) lines = g_strsplit (report, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *l = lines[i];
+      if (g_str_has_prefix (l, "Timer unit: "))
+        unit = g_ascii_strtod (l + strlen ("Timer unit: "), NULL);
+      else if (g_str_has_prefix (l, "Function: "))
+        {
+          g_auto (GStrv) w = g_strsplit (l, " ", -1);
+          pyro_document_set_selected_func (doc, fixture_func (pyro_document_get_profile (doc), w[1]));
+          g_assert_true (ui_wait_until (source_read, view));
+        }
+      else
+        {
+          /* Line #, Hits, Time, Per Hit, % Time, contents */
+          double v[5];
+          const char *p = l;
+          int k;
+          for (k = 0; k < 5; k++)
+            {
+              char *end;
+              v[k] = g_ascii_strtod (p, &end);
+              if (end == p || (*end != ' ' && *end != '\0'))
+                break;
+              p = end;
+            }
+          if (k < 5)
+            continue;
+          g_autofree char *text = pyro_source_view_dup_gutter_text (view, (guint) v[0] - 1);
+          g_assert_nonnull (text);
+          g_auto (GStrv) got = g_strsplit (text, "\t", -1);
+          g_assert_cmpuint (g_strv_length (got), ==, 4);
+          g_assert_cmpfloat (g_ascii_strtod (got[0], NULL), ==, v[1]);
+          /* the report rounds to 0.1 of its unit, the gutter to 0.1 µs */
+          double tolerance = 0.05 * unit * 1e6 + 0.05 + 1e-9;
+          g_assert_cmpfloat (fabs (g_ascii_strtod (got[1], NULL) - v[2] * unit * 1e6), <=, tolerance);
+          g_assert_cmpfloat (fabs (g_ascii_strtod (got[2], NULL) - v[3] * unit * 1e6), <=, tolerance);
+          g_assert_cmpfloat (fabs (g_ascii_strtod (got[3], NULL) - v[4]), <=, 0.1 + 1e-9);
+          rows++;
+        }
+    }
+  g_assert_cmpfloat (unit, >, 0);
+  /* grow: 5 timed lines; main: 4 */
+  g_assert_cmpuint (rows, ==, 9);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Chrome trace events: main for 1 s, early in its first 0.4 s, late in its
  * last 0.4 s. */
 static const char chrome_trace[] =
@@ -425,6 +530,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui-lower/source-missing-and-mapped", test_source_missing_and_mapped);
   g_test_add_func ("/ui-lower/source-big-file", test_source_big_file);
   g_test_add_func ("/ui-lower/source-embedded", test_source_embedded);
+  g_test_add_func ("/ui-lower/source-line-profiler", test_source_line_profiler);
   g_test_add_func ("/ui-lower/timeline-range", test_timeline_range);
   int status = g_test_run ();
   g_object_unref (app);

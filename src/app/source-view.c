@@ -5,6 +5,7 @@
 
 #include "source-view.h"
 #include "application.h"
+#include "formats/lprof.h"
 #include "formats/syscap-sources.h"
 #include "render/weight-format.h"
 
@@ -56,6 +57,8 @@ struct _PyroSourceView
   char *local_path;
   gboolean embedded;        /* the text is the copy stored in the capture */
   PyroLineCosts *costs;
+  GArray *frame_hits;       /* guint64 per frame, line_profiler traces; NULL otherwise */
+  GHashTable *line_hits;    /* line -> LineHits, when frame_hits */
   double max_self;
   double max_total;
   GArray *row_lines;        /* guint32 source line per buffer row, when listing */
@@ -102,9 +105,28 @@ format_share (double value, double total)
   return g_strdup_printf ("%.1f %%", total > 0 ? 100.0 * value / total : 0);
 }
 
+/* What line_profiler reports for a line: its hits, time (seconds), and the
+ * time of its function. */
+typedef struct {
+  guint64 hits;
+  double time;
+  double function_time;
+} LineHits;
+
 static void
 cost_texts (PyroSourceView *self, const PyroLineCost *cost, char *out[N_COLS])
 {
+  const LineHits *h = self->line_hits != NULL ? g_hash_table_lookup (self->line_hits, GUINT_TO_POINTER (cost->line))
+                                               : NULL;
+  if (self->line_hits != NULL)
+    {
+      /* line_profiler's columns: Hits, Time, Per Hit (µs), % Time of the function */
+      out[0] = h != NULL ? g_strdup_printf ("%" G_GUINT64_FORMAT, h->hits) : g_strdup ("");
+      out[1] = h != NULL ? g_strdup_printf ("%.1f", h->time * 1e6) : g_strdup ("");
+      out[2] = h != NULL && h->hits > 0 ? g_strdup_printf ("%.1f", h->time * 1e6 / (double) h->hits) : g_strdup ("");
+      out[3] = h != NULL ? format_share (h->time, h->function_time) : g_strdup ("");
+      return;
+    }
   PyroUnit unit = weight_unit (self);
   double grand = self->costs->grand_total;
   out[COL_SELF_SHARE] = cost->self > 0 ? format_share (cost->self, grand) : g_strdup ("");
@@ -362,6 +384,43 @@ row_of_line (PyroSourceView *self, guint32 line, guint *row)
   return FALSE;
 }
 
+/* Hits and times per line of the shown file from the frames' hits; the
+ * time of a frame is the weight of the samples it is the leaf of. */
+static void
+update_line_hits (PyroSourceView *self, PyroProfile *profile)
+{
+  g_clear_pointer (&self->line_hits, g_hash_table_unref);
+  if (self->frame_hits == NULL || self->frame_hits->len != pyro_profile_n_frames (profile))
+    return;
+  guint n_frames = pyro_profile_n_frames (profile);
+  g_autofree double *frame_time = g_new0 (double, n_frames);
+  g_autofree double *func_time = g_new0 (double, pyro_profile_n_funcs (profile));
+  for (guint i = 0; i < pyro_profile_n_samples (profile); i++)
+    {
+      guint32 frame = PYRO_COL (profile->stack_frame, guint32, PYRO_COL (profile->sample_stack, guint32, i));
+      frame_time[frame] += PYRO_COL (profile->sample_weight, double, i);
+    }
+  for (guint f = 0; f < n_frames; f++)
+    func_time[PYRO_COL (profile->frame_func, guint32, f)] += frame_time[f];
+  self->line_hits = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  for (guint f = 0; f < n_frames; f++)
+    {
+      guint32 func = PYRO_COL (profile->frame_func, guint32, f);
+      guint32 line = PYRO_COL (profile->frame_line, guint32, f);
+      if (PYRO_COL (profile->func_file, guint32, func) != self->file_id || line == 0)
+        continue;
+      LineHits *h = g_hash_table_lookup (self->line_hits, GUINT_TO_POINTER (line));
+      if (h == NULL)
+        {
+          h = g_new0 (LineHits, 1);
+          h->function_time = func_time[func];
+          g_hash_table_insert (self->line_hits, GUINT_TO_POINTER (line), h);
+        }
+      h->hits += g_array_index (self->frame_hits, guint64, f);
+      h->time += frame_time[f];
+    }
+}
+
 /* Takes @costs (NULL: computes them for the current selection). */
 static void
 set_costs (PyroSourceView *self, PyroLineCosts *costs)
@@ -377,6 +436,7 @@ set_costs (PyroSourceView *self, PyroLineCosts *costs)
   self->costs = costs != NULL ? costs
                               : pyro_line_costs_new_for_file_id (profile, self->file_id,
                                                                  pyro_document_get_selection (self->document));
+  update_line_hits (self, profile);
   for (guint i = 0; i < self->costs->lines->len; i++)
     {
       const PyroLineCost *c = &g_array_index (self->costs->lines, PyroLineCost, i);
@@ -449,6 +509,9 @@ update_header (PyroSourceView *self)
     status = g_strdup_printf (_("Not found at %s: the copy stored in the recording"), self->recorded_path);
   else if (self->costs == NULL || self->costs->lines->len == 0)
     status = g_strdup (_("No per-line costs in this selection"));
+  else if (self->line_hits != NULL)
+    status = g_strdup (_("Hits, time (µs), time per hit (µs) and share of the function’s time, "
+                         "as line_profiler reports them"));
   else
     status = g_strdup (_("Self and total per line, share of the selection"));
   gtk_label_set_text (GTK_LABEL (self->status_label), status);
@@ -496,6 +559,8 @@ typedef struct {
   char *recorded;
   char *capture;           /* the trace, when it is a capture that may hold the text */
   gboolean embedded;
+  char *lprof;             /* the trace, when line_profiler's: its hits are read */
+  GArray *hits;
   PyroProfile *profile;
   PyroSelection *selection;
   guint32 file_id;
@@ -510,6 +575,8 @@ read_job_free (ReadJob *job)
   g_ptr_array_unref (job->candidates);
   g_free (job->recorded);
   g_free (job->capture);
+  g_free (job->lprof);
+  g_clear_pointer (&job->hits, g_array_unref);
   pyro_profile_unref (job->profile);
   pyro_selection_free (job->selection);
   g_free (job->found);
@@ -547,6 +614,8 @@ read_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
           job->embedded = TRUE;
         }
     }
+  if (job->lprof != NULL && !g_cancellable_is_cancelled (cancellable))
+    job->hits = pyro_lprof_read_line_hits (job->lprof, job->profile, NULL);
   /* The costs walk every sample: not on the UI thread. */
   if (!g_cancellable_is_cancelled (cancellable))
     job->costs = pyro_line_costs_new_for_file_id (job->profile, job->file_id, job->selection);
@@ -732,6 +801,8 @@ read_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_pointer (&self->local_path, g_free);
   g_clear_pointer (&self->row_lines, g_array_unref);
   drop_pending_head (self);
+  g_clear_pointer (&self->frame_hits, g_array_unref);
+  self->frame_hits = g_steal_pointer (&job->hits);
   /* a range chosen while reading makes the costs stale */
   gboolean current = pyro_selection_equal (job->selection, pyro_document_get_selection (self->document));
   set_costs (self, current ? g_steal_pointer (&job->costs) : NULL);
@@ -777,6 +848,8 @@ load_file (PyroSourceView *self)
   GFile *trace = pyro_document_get_file (self->document);
   if (g_strcmp0 (profile->meta.format, "syscap") == 0 && trace != NULL)
     job->capture = g_file_get_path (trace);
+  if (g_strcmp0 (profile->meta.format, "lprof") == 0 && trace != NULL)
+    job->lprof = g_file_get_path (trace);
   job->profile = pyro_profile_ref (pyro_document_get_profile (self->document));
   job->selection = pyro_selection_copy (pyro_document_get_selection (self->document));
   job->file_id = self->file_id;
@@ -1120,6 +1193,21 @@ pyro_source_view_get_local_path (PyroSourceView *self)
   return self->local_path;
 }
 
+char *
+pyro_source_view_dup_gutter_text (PyroSourceView *self, guint row)
+{
+  g_return_val_if_fail (PYRO_IS_SOURCE_VIEW (self), NULL);
+  const PyroLineCost *cost = cost_at_row (self, row);
+  if (cost == NULL)
+    return NULL;
+  char *texts[N_COLS];
+  cost_texts (self, cost, texts);
+  char *joined = g_strjoin ("\t", texts[0], texts[1], texts[2], texts[3], NULL);
+  for (int c = 0; c < N_COLS; c++)
+    g_free (texts[c]);
+  return joined;
+}
+
 gboolean
 pyro_source_view_get_embedded (PyroSourceView *self)
 {
@@ -1193,6 +1281,8 @@ pyro_source_view_finalize (GObject *object)
 {
   PyroSourceView *self = PYRO_SOURCE_VIEW (object);
   g_clear_pointer (&self->costs, pyro_line_costs_free);
+  g_clear_pointer (&self->frame_hits, g_array_unref);
+  g_clear_pointer (&self->line_hits, g_hash_table_unref);
   g_clear_pointer (&self->row_lines, g_array_unref);
   g_free (self->pending_head);
   g_free (self->pending_tail);

@@ -45,6 +45,11 @@ gboolean         pyro_source_view_get_loading (PyroSourceView *self);
  * stored in it). */
 const char      *pyro_source_view_get_recorded_path (PyroSourceView *self);
 const char      *pyro_source_view_get_local_path (PyroSourceView *self);
+/* The four numbers the gutter shows at buffer line @row, tab-separated
+ * (self share, self, total share, total; for line_profiler traces hits,
+ * time in µs, time per hit in µs, share of the function's time); NULL
+ * when the row has none. */
+char            *pyro_source_view_dup_gutter_text (PyroSourceView *self, guint row);
 /* TRUE when the text shown is the copy stored in the capture. */
 gboolean         pyro_source_view_get_embedded (PyroSourceView *self);
 /* The source line (1-based) that holds the cursor and the hot mark; 0 none. */
