@@ -93,8 +93,8 @@ static const char linetable_dump_script[] =
 static const char short_script[] =
   "import time\n"
   "def quick():\n"
-  "    end = time.perf_counter() + 0.06\n"
-  "    while time.perf_counter() < end:\n"
+  "    end = time.process_time() + 0.06\n"
+  "    while time.process_time() < end:\n"
   "        pass\n"
   "quick()\n";
 
@@ -461,9 +461,10 @@ test_launch_short (gconstpointer data)
   g_assert_cmpuint (quick, !=, PYRO_NONE);
   for (guint i = 0; i < pyro_profile_n_samples (profile); i++)
     hits += stack_has_func (profile, PYRO_COL (profile->sample_stack, guint32, i), quick);
-  /* 60 at 1 kHz on an idle machine; a loaded one delays the timer thread. */
-  g_test_message ("%u samples in quick() of a 60 ms script", hits);
-  g_assert_cmpuint (hits, >=, 5);
+  /* 60 at 1 kHz on an idle machine; on a loaded one the timer thread
+   * competes with the target for the same cores. */
+  g_test_message ("%u samples in quick() of a script burning 60 ms of CPU", hits);
+  g_assert_cmpuint (hits, >=, 3);
 }
 
 static void

@@ -244,6 +244,14 @@ window_get (PyroCPythonReader *self, guint64 addr, guint32 len, GError **error)
   guint n = 0, got;
   guint8 *scratch = w->scratch;
 
+  /* A frame pointer read while the thread changed it can be anything: one
+   * that wraps around or spans more than two pages is a torn read. */
+  if (addr > G_MAXUINT64 - len - PAGE || len > PAGE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "A frame at 0x%" G_GINT64_MODIFIER "x cannot be read: the stack changed under the read", addr);
+      return NULL;
+    }
   if (w->len != 0 && addr >= w->addr && addr + len <= w->addr + w->len)
     return w->data + (addr - w->addr);
   for (guint i = 0; i < SPEC_WINDOWS; i++)
@@ -257,8 +265,6 @@ window_get (PyroCPythonReader *self, guint64 addr, guint32 len, GError **error)
       }
   start = addr & ~(guint64) (PAGE - 1);
   end = (addr + len + PAGE - 1) & ~(guint64) (PAGE - 1);
-  if (end - start > 2 * PAGE)
-    return NULL;
   w->len = 0;
   /* The frame's own pages first, so that they are read even when a page
    * below is not mapped. */
