@@ -217,6 +217,54 @@ test_launch_nofp (void)
     record_launch_ratio (program_nofp);
 }
 
+/* Share of @name's samples whose stack reaches up through @caller. */
+static double
+share_under (PyroProfile *p, const char *name, const char *caller)
+{
+  guint total = 0, under = 0;
+  for (guint i = 0; i < pyro_profile_n_samples (p); i++)
+    {
+      guint32 stack = PYRO_COL (p->sample_stack, guint32, i);
+      guint32 leaf = PYRO_COL (p->frame_func, guint32, PYRO_COL (p->stack_frame, guint32, stack));
+      if (!g_str_equal (pyro_profile_func_name (p, leaf), name))
+        continue;
+      total++;
+      for (guint32 s = PYRO_COL (p->stack_parent, guint32, stack); s != PYRO_NONE;
+           s = PYRO_COL (p->stack_parent, guint32, s))
+        if (g_str_equal (pyro_profile_func_name (p, PYRO_COL (p->frame_func, guint32,
+                                                              PYRO_COL (p->stack_frame, guint32, s))),
+                         caller))
+          {
+            under++;
+            break;
+          }
+    }
+  g_assert_cmpuint (total, >, 0);
+  return (double) under / total;
+}
+
+/* --call-graph dwarf on a program without frame pointers: the copied user
+ * stacks are unwound with the binary's CFI, so heavy() sits under
+ * ratio_into(), ratio() and main() as in the source. */
+static void
+test_launch_dwarf (void)
+{
+  if (!need_sampler ())
+    return;
+  g_autofree char *out = fixture_temp_path ("dwarf.syscap");
+  g_auto (Run) r = { 0 };
+  run_pyrometer_env (&r, NULL, "record", "-F", "999", "--call-graph", "dwarf", "-o", out, "--",
+                     program_nofp, "ratio", "300", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (PyroProfile) p = load (out);
+  assert_ratio (p, 0);
+  double via_ratio = share_under (p, "heavy", "ratio_into");
+  double via_main = share_under (p, "heavy", "main");
+  g_test_message ("heavy under ratio_into %.1f%%, under main %.1f%%", 100 * via_ratio, 100 * via_main);
+  g_assert_cmpfloat (via_ratio, >=, 0.9);
+  g_assert_cmpfloat (via_main, >=, 0.9);
+}
+
 static void
 wait_ready (GSubprocess *proc)
 {
@@ -572,6 +620,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sampler/refused-other-user", test_refused_other_user);
   g_test_add_func ("/sampler/launch-fp", test_launch_fp);
   g_test_add_func ("/sampler/launch-nofp", test_launch_nofp);
+  g_test_add_func ("/sampler/launch-dwarf", test_launch_dwarf);
   g_test_add_func ("/sampler/attach", test_attach);
   g_test_add_func ("/sampler/threads", test_threads);
   g_test_add_func ("/sampler/attach-threads", test_attach_threads);
