@@ -192,6 +192,31 @@ test_density_and_func (void)
   g_assert_cmpfloat (z[0], ==, 100);
 }
 
+/* Samples of a thread that was not running are not activity. */
+static void
+test_density_skips_idle (void)
+{
+  g_autoptr (PyroProfile) p = timed_profile ();
+  guint32 worker = PYRO_NONE;
+  for (guint t = 0; t < pyro_profile_n_threads (p); t++)
+    if (g_str_equal (pyro_profile_str (p, PYRO_COL (p->threads, PyroThread, t).name), "worker"))
+      worker = t;
+  g_assert_cmpuint (worker, !=, PYRO_NONE);
+  for (guint i = 0; i < pyro_profile_n_samples (p); i++)
+    if (PYRO_COL (p->sample_thread, guint32, i) == worker
+        && PYRO_COL (p->sample_time, gint64, i) < 5500000000)
+      pyro_profile_set_sample_flags (p, i, PYRO_SAMPLE_IDLE);
+  g_autoptr (PyroTimeline) tl = pyro_timeline_new (p);
+  const guint bins = 10;
+  g_autofree double *d = pyro_timeline_density (tl, tl->start, tl->end + 1, bins);
+  guint row = g_array_index (tl->threads, guint32, 0) == worker ? 0 : 1;
+  for (guint b = 0; b < bins; b++)
+    {
+      g_assert_cmpfloat (d[(1 - row) * bins + b], ==, 100);
+      g_assert_cmpfloat (d[row * bins + b], ==, b < 5 ? 0 : 25);
+    }
+}
+
 static void
 test_untimed_is_empty (void)
 {
@@ -208,6 +233,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/timeline/mprof-peak", test_mprof_peak);
   g_test_add_func ("/timeline/density-and-func", test_density_and_func);
+  g_test_add_func ("/timeline/density-skips-idle", test_density_skips_idle);
   g_test_add_func ("/timeline/untimed", test_untimed_is_empty);
   return g_test_run ();
 }

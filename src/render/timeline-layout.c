@@ -190,6 +190,9 @@ pyro_timeline_density (const PyroTimeline *self, gint64 start, gint64 end, guint
   for (guint i = 0; i < pyro_profile_n_samples (p); i++)
     {
       guint bin;
+      /* The strip shows activity: a sleeping thread's samples are not. */
+      if (pyro_profile_sample_flags (p, i) & PYRO_SAMPLE_IDLE)
+        continue;
       if (thread[i] < n_threads && row_of[thread[i]] != PYRO_NONE
           && bin_of (time[i], start, end, n_bins, &bin))
         out[(gsize) row_of[thread[i]] * n_bins + bin] += 1;
