@@ -719,8 +719,11 @@ syscap_load (const PyroLoadContext *ctx, GError **error)
   l.profile->meta.has_time = TRUE;
   g_autofree char *capture_time = bounded_string (header->capture_time, sizeof header->capture_time);
   g_autoptr (GDateTime) when = g_date_time_new_from_iso8601 (capture_time, NULL);
-  if (when != NULL)
-    l.profile->meta.start_time = g_date_time_to_unix (when) * G_GINT64_CONSTANT (1000000000);
+  /* Nanoseconds in 64 bits reach only the years 1678 to 2262; a damaged
+   * header can name any year from 1 to 9999, which stays unknown. */
+  gint64 seconds = when != NULL ? g_date_time_to_unix (when) : 0;
+  if (when != NULL && ABS (seconds) < G_MAXINT64 / G_GINT64_CONSTANT (1000000000))
+    l.profile->meta.start_time = seconds * G_GINT64_CONSTANT (1000000000);
 
   gsize offset = HEADER_SIZE;
   gboolean ok = TRUE;
