@@ -427,8 +427,10 @@ read_frame (Loader *l, SysprofCaptureReader *reader, SysprofCaptureFrameType typ
         g_autofree char *message = bounded_string (m->message, len - sizeof *m);
         g_autofree char *label = *message != '\0' ? g_strdup_printf ("%s: %s", name, message)
                                                   : g_strdup_printf ("%s: %s", group, name);
-        pyro_profile_add_mark (l->profile, label, m->frame.time,
-                               m->frame.time + MAX (m->duration, 0), PYRO_NONE);
+        /* a damaged mark can end past the range of gint64: saturate */
+        gint64 duration = MAX (m->duration, 0);
+        gint64 end = m->frame.time > G_MAXINT64 - duration ? G_MAXINT64 : m->frame.time + duration;
+        pyro_profile_add_mark (l->profile, label, m->frame.time, end, PYRO_NONE);
         return TRUE;
       }
     case SYSPROF_CAPTURE_FRAME_METADATA:
