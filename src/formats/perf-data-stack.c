@@ -276,7 +276,7 @@ perf_stacks_report_problems (PerfStacks *s, PyroProfile *profile, guint64 n_samp
       const char *nl = strchr (key, '\n');
       g_autofree char *module = g_strndup (key, (gsize) (nl - key));
       pyro_profile_add_warning (profile, _("%s: %s; %" PRIu64 " samples (%.1f%%)"),
-                                module, nl + 1, c->samples,
+                                module, _(nl + 1), c->samples,
                                 n_samples > 0 ? 100.0 * (double) c->samples / (double) n_samples : 0.0);
     }
 }

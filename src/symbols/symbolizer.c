@@ -1,5 +1,6 @@
 #include "symbolizer-private.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 /* A resolved address: its frames, innermost first, strings in the chunk. */
@@ -324,11 +325,11 @@ problem_of (const PyroElfModule *elf)
 {
   switch (elf->state)
     {
-    case PYRO_ELF_MODULE_MISSING: return "not found";
-    case PYRO_ELF_MODULE_NOT_ELF: return "not an ELF file";
-    case PYRO_ELF_MODULE_BUILD_ID_MISMATCH: return "build id differs from the recorded one";
+    case PYRO_ELF_MODULE_MISSING: return N_ ("not found");
+    case PYRO_ELF_MODULE_NOT_ELF: return N_ ("not an ELF file");
+    case PYRO_ELF_MODULE_BUILD_ID_MISMATCH: return N_ ("build id differs from the recorded one");
     case PYRO_ELF_MODULE_OK:
-    default: return elf->has_dwarf ? NULL : "no debug info (no lines, no inline frames)";
+    default: return elf->has_dwarf ? NULL : N_ ("no debug info (no lines, no inline frames)");
     }
 }
 
@@ -492,8 +493,8 @@ pyro_symbolizer_resolve_kernel (PyroSymbolizer *self, guint64 address, PyroSymbo
       out->module = module;
       return 1;
     }
-  const char *problem = self->kernel_mismatch ? "recorded on another kernel"
-                        : self->kernel == NULL ? "kernel symbols not readable (kernel.kptr_restrict)"
+  const char *problem = self->kernel_mismatch ? N_ ("recorded on another kernel")
+                        : self->kernel == NULL ? N_ ("kernel symbols not readable (kernel.kptr_restrict)")
                         : NULL;
   return unknown_frame (self, kernel_module, kernel_module, address, problem, out);
 }
