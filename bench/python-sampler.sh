@@ -4,8 +4,9 @@
 #   PYRO_BUILDDIR=_build bash bench/python-sampler.sh
 #
 # 1. Slowdown of a CPU-bound pure-Python program sampled at 1,000 and
-#    10,000 Hz against the same program alone: five rounds, each running the
-#    three side by side in turn; the program reports its own run time; medians.
+#    10,000 Hz, and under `pyrometer record -F 999`, against the same program
+#    alone: five rounds, each running them side by side in turn; the program
+#    reports its own run time; medians.
 # 2. Samples delivered per thread at 1,000 Hz on a 4-thread target (attach,
 #    5 s): stacks read for each thread against elapsed time × rate.
 #    The same through `pyrometer record --mode python` when it is built.
@@ -27,11 +28,19 @@ echo "python: $("$py" -c 'import sys; print(sys.version.split()[0])') ($py)"
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-alone=() ; k1=() ; k10=()
+# The fourth column is the whole recorder: `pyrometer record -F 999`, which
+# picks Python stacks for a Python program.
+pyrometer="$build/src/pyrometer"
+alone=() ; k1=() ; k10=() ; rec=()
 for r in $(seq $rounds); do
   alone+=("$("$py" "$cpu" --work "$work")")
   k1+=("$("$sampler" --rate 1000 -- "$py" "$cpu" --work "$work" 2>/dev/null)")
   k10+=("$("$sampler" --rate 10000 -- "$py" "$cpu" --work "$work" 2>/dev/null)")
+  if [ -x "$pyrometer" ]; then
+    capture="$(mktemp --suffix=.syscap)"
+    rec+=("$("$pyrometer" record -F 999 -o "$capture" -- "$py" "$cpu" --work "$work" 2>/dev/null | tail -1)")
+    rm -f "$capture"
+  fi
 done
 m_alone=$(printf '%s\n' "${alone[@]}" | median)
 m_k1=$(printf '%s\n' "${k1[@]}" | median)
@@ -39,6 +48,12 @@ m_k10=$(printf '%s\n' "${k10[@]}" | median)
 echo "runs alone:    ${alone[*]} s"
 echo "runs 1000 Hz:  ${k1[*]} s"
 echo "runs 10000 Hz: ${k10[*]} s"
+if [ ${#rec[@]} -gt 0 ]; then
+  m_rec=$(printf '%s\n' "${rec[@]}" | median)
+  echo "runs under pyrometer record -F 999: ${rec[*]} s"
+  awk -v a="$m_alone" -v b="$m_rec" 'BEGIN {
+    printf "slowdown under pyrometer record -F 999: %+.2f%% (median %.3f s vs %.3f s alone; target <= 2%%)\n", (b / a - 1) * 100, b, a }'
+fi
 awk -v a="$m_alone" -v b="$m_k1" -v c="$m_k10" 'BEGIN {
   printf "slowdown at 1,000 Hz:  %+.2f%% (median %.3f s vs %.3f s alone; target <= 2%%)\n", (b / a - 1) * 100, b, a
   printf "slowdown at 10,000 Hz: %+.2f%% (median %.3f s vs %.3f s alone; target <= 5%%)\n", (c / a - 1) * 100, c, a }'
@@ -58,7 +73,6 @@ awk -v e="$expected" '/^thread / { n++; p = $NF / e * 100; if (min == "" || p < 
 
 # The same through `pyrometer record --mode python` (the recorder's tick
 # thread), counted from the capture: samples per thread against 5 s × 1000.
-pyrometer="$build/src/pyrometer"
 if [ -x "$pyrometer" ]; then
   "$py" "$cpu" --threads 4 --work 400000000 >/dev/null &
   target=$!
