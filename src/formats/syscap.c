@@ -109,13 +109,32 @@ syscap_sniff (const guint8 *data, gsize length, const char *basename)
   return PYRO_SNIFF_NO;
 }
 
-/* A descriptor on the bytes being loaded: the file itself when it is the same
- * size, else a memory file holding a copy. */
+/* Bytes from the start up to the first frame whose length is too small,
+ * unaligned or past the end: libsysprof-capture walks the frames when it
+ * opens a capture and aborts (an assertion) on an unaligned one. */
+static gsize
+aligned_frames_end (const PyroLoadContext *ctx)
+{
+  gsize offset = HEADER_SIZE;
+  while (ctx->length - offset >= sizeof (SysprofCaptureFrame))
+    {
+      SysprofCaptureFrame frame;
+      memcpy (&frame, ctx->data + offset, sizeof frame);
+      if (frame.len < sizeof frame || frame.len % SYSPROF_CAPTURE_ALIGN != 0
+          || frame.len > ctx->length - offset)
+        break;
+      offset += frame.len;
+    }
+  return offset;
+}
+
+/* A descriptor on the first @length bytes being loaded: the file itself when
+ * that is all of it, else a memory file holding a copy. */
 static int
-open_data (const PyroLoadContext *ctx)
+open_data (const PyroLoadContext *ctx, gsize length)
 {
   struct stat st;
-  int fd = ctx->path != NULL ? open (ctx->path, O_RDONLY | O_CLOEXEC) : -1;
+  int fd = ctx->path != NULL && length == ctx->length ? open (ctx->path, O_RDONLY | O_CLOEXEC) : -1;
   if (fd >= 0 && fstat (fd, &st) == 0 && (gsize) st.st_size == ctx->length)
     return fd;
   if (fd >= 0)
@@ -124,9 +143,9 @@ open_data (const PyroLoadContext *ctx)
   if (fd < 0)
     return -1;
   gsize done = 0;
-  while (done < ctx->length)
+  while (done < length)
     {
-      ssize_t w = write (fd, ctx->data + done, ctx->length - done);
+      ssize_t w = write (fd, ctx->data + done, length - done);
       if (w <= 0)
         {
           close (fd);
@@ -682,7 +701,7 @@ syscap_load (const PyroLoadContext *ctx, GError **error)
       return NULL;
     }
 
-  int fd = open_data (ctx);
+  int fd = open_data (ctx, aligned_frames_end (ctx));
   if (fd < 0)
     {
       pyro_format_set_error (error, PYRO_FORMAT_ERROR_INVALID, ctx, 0, _("cannot read the capture: %s"),
