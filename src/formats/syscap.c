@@ -790,8 +790,8 @@ syscap_load (const PyroLoadContext *ctx, GError **error)
   sysprof_capture_reader_unref (reader);
 
   if (ok && cut != NULL)
-    pyro_profile_add_warning (l.profile, _("%s: the capture stops at byte %zu of %zu (%s); "
-                                            "loaded what comes before"), ctx->path,
+    pyro_profile_add_warning (l.profile, _("the capture stops at byte %zu of %zu (%s); "
+                                            "loaded what comes before"),
                               offset, ctx->length, _(cut));
 
   if (ok && l.symbols->len > 0)
