@@ -118,3 +118,60 @@ fixture_path_total (PyroProfile *profile, const char *const *names)
     }
   return t->total[node];
 }
+
+static const char kernprof_script[] =
+  "import time\n"
+  "\n"
+  "@profile\n"
+  "def grow(n):\n"
+  "    data = []\n"
+  "    for i in range(n):\n"
+  "        data.append(i * i)\n"
+  "    time.sleep(0.01)\n"
+  "    return data\n"
+  "\n"
+  "@profile\n"
+  "def main():\n"
+  "    total = 0\n"
+  "    for k in range(5):\n"
+  "        total += len(grow(1000 * (k + 1)))\n"
+  "    return total\n"
+  "\n"
+  "main()\n";
+
+gboolean
+fixture_kernprof (char **lprof, char **report)
+{
+  g_autofree char *kernprof = g_find_program_in_path ("kernprof");
+  if (kernprof == NULL)
+    {
+      g_test_skip ("line_profiler's kernprof is not installed (Debian: python3-line-profiler)");
+      return FALSE;
+    }
+  /* line_profiler's report runs with the interpreter kernprof runs with: its #! line */
+  g_autofree char *head = NULL;
+  g_assert_true (g_file_get_contents (kernprof, &head, NULL, NULL));
+  g_autofree char *python = g_str_has_prefix (head, "#!") ? g_strstrip (g_strndup (head + 2, strcspn (head + 2, "\n")))
+                                                          : g_strdup ("python3");
+  g_autofree char *script = fixture_write_temp ("profiled.py", kernprof_script, -1);
+  g_autofree char *dir = g_path_get_dirname (script);
+  g_autofree char *out = fixture_temp_path ("profiled.py.lprof");
+  const char *run[] = { kernprof, "-l", "-o", out, script, NULL };
+  const char *show[] = { python, "-m", "line_profiler", out, NULL };
+  g_autofree char *text = NULL;
+  g_autofree char *err = NULL;
+  int status;
+  if (!g_spawn_sync (dir, (char **) run, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, NULL)
+      || !g_spawn_check_wait_status (status, NULL)
+      || !g_spawn_sync (dir, (char **) show, NULL, G_SPAWN_DEFAULT, NULL, NULL, &text, &err, &status, NULL)
+      || !g_spawn_check_wait_status (status, NULL))
+    {
+      g_autofree char *msg = g_strdup_printf ("kernprof or python -m line_profiler did not run: %s",
+                                              err != NULL ? err : "");
+      g_test_skip (msg);
+      return FALSE;
+    }
+  *lprof = g_steal_pointer (&out);
+  *report = g_steal_pointer (&text);
+  return TRUE;
+}

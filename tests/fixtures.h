@@ -24,3 +24,9 @@ void fixture_expect_error (const char *basename, const void *data, gssize len, c
 void fixture_expect_error_text (const char *basename, const char *text, const char *fragment);
 double fixture_path_total (PyroProfile *profile, const char *const *names);
 #define FIXTURE_PATH(...) ((const char *const[]) { __VA_ARGS__, NULL })
+
+/* Runs `kernprof -l` on a small script with two @profile functions (grow,
+ * called 5 times with 5 timed lines; main with 4), then line_profiler's own
+ * report of it (`python -m line_profiler`).  Sets @lprof and @report, or
+ * skips the test with the reason and returns FALSE. */
+gboolean fixture_kernprof (char **lprof, char **report);

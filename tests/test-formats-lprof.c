@@ -6,18 +6,15 @@
 #include <math.h>
 #include <string.h>
 
-/* Runs @argv in @dir, its output in @out; FALSE (and the test skipped) when
- * the program cannot run. */
+/* Runs @argv; FALSE (and the test skipped) when the program cannot run.
+ * Its output is captured so that it does not mix with the TAP output. */
 static gboolean
-run (const char *dir, const char *const *argv, char **out)
+run (const char *const *argv)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *err = NULL, *ignored = NULL;
+  g_autofree char *err = NULL, *out = NULL;
   int status;
-  /* stdout is always captured: it must not mix with the TAP output */
-  if (!g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                     out != NULL ? out : &ignored, &err,
-                     &status, &error)
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error)
       || !g_spawn_check_wait_status (status, &error))
     {
       g_autofree char *message = g_strdup_printf ("%s failed: %s %s", argv[0], error->message, err ? err : "");
@@ -36,7 +33,7 @@ python_pickle (const char *basename, const char *expr, int protocol)
                                            "open(sys.argv[1], 'wb').write(pickle.dumps(%s, protocol=%d))\n",
                                            expr, protocol);
   const char *argv[] = { "python3", "-c", code, path, NULL };
-  if (!run (NULL, argv, NULL))
+  if (!run (argv))
     return NULL;
   return g_steal_pointer (&path);
 }
@@ -195,58 +192,12 @@ test_lprof_plain (void)
     }
 }
 
-static const char profiled_script[] =
-  "import time\n"
-  "\n"
-  "@profile\n"
-  "def grow(n):\n"
-  "    data = []\n"
-  "    for i in range(n):\n"
-  "        data.append(i * i)\n"
-  "    time.sleep(0.01)\n"
-  "    return data\n"
-  "\n"
-  "@profile\n"
-  "def main():\n"
-  "    total = 0\n"
-  "    for k in range(5):\n"
-  "        total += len(grow(1000 * (k + 1)))\n"
-  "    return total\n"
-  "\n"
-  "main()\n";
-
-/* The interpreter kernprof runs with: its #! line. */
-static char *
-kernprof_python (const char *kernprof)
-{
-  g_autofree char *text = NULL;
-  if (!g_file_get_contents (kernprof, &text, NULL, NULL) || !g_str_has_prefix (text, "#!"))
-    return g_strdup ("python3");
-  char *nl = strchr (text, '\n');
-  if (nl != NULL)
-    *nl = '\0';
-  return g_strstrip (g_strdup (text + 2));
-}
-
 static void
 test_lprof_kernprof (void)
 {
-  g_autofree char *kernprof = g_find_program_in_path ("kernprof");
-  if (kernprof == NULL)
-    {
-      g_test_skip ("line_profiler's kernprof is not installed (Debian: python3-line-profiler)");
-      return;
-    }
-  g_autofree char *script = fixture_write_temp ("profiled.py", profiled_script, -1);
-  g_autofree char *dir = g_path_get_dirname (script);
-  g_autofree char *lprof = fixture_temp_path ("profiled.py.lprof");
-  const char *argv[] = { kernprof, "-l", "-o", lprof, script, NULL };
-  if (!run (dir, argv, NULL))
-    return;
-  g_autofree char *python = kernprof_python (kernprof);
+  g_autofree char *lprof = NULL;
   g_autofree char *report = NULL;
-  const char *show[] = { python, "-m", "line_profiler", lprof, NULL };
-  if (!run (dir, show, &report))
+  if (!fixture_kernprof (&lprof, &report))
     return;
 
   g_autoptr (GError) error = NULL;

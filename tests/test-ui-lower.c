@@ -325,57 +325,15 @@ test_source_embedded (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static const char profiled_script[] =
-  "import time\n"
-  "\n"
-  "@profile\n"
-  "def grow(n):\n"
-  "    data = []\n"
-  "    for i in range(n):\n"
-  "        data.append(i * i)\n"
-  "    time.sleep(0.01)\n"
-  "    return data\n"
-  "\n"
-  "@profile\n"
-  "def main():\n"
-  "    total = 0\n"
-  "    for k in range(5):\n"
-  "        total += len(grow(1000 * (k + 1)))\n"
-  "    return total\n"
-  "\n"
-  "main()\n";
-
 /* A kernprof -l run: for every timed row of line_profiler's own report, the
  * gutter shows the same hits, time, time per hit and share of the function. */
 static void
 test_source_line_profiler (void)
 {
-  g_autofree char *kernprof = g_find_program_in_path ("kernprof");
-  if (kernprof == NULL)
-    {
-      g_test_skip ("line_profiler's kernprof is not installed (Debian: python3-line-profiler)");
-      return;
-    }
-  /* the interpreter kernprof runs with: its #! line */
-  g_autofree char *head = NULL;
-  g_assert_true (g_file_get_contents (kernprof, &head, NULL, NULL));
-  g_autofree char *python = g_str_has_prefix (head, "#!") ? g_strstrip (g_strndup (head + 2, strcspn (head + 2, "\n")))
-                                                          : g_strdup ("python3");
-  g_autofree char *script = fixture_write_temp ("profiled.py", profiled_script, -1);
-  g_autofree char *dir = g_path_get_dirname (script);
-  g_autofree char *lprof = fixture_temp_path ("profiled.py.lprof");
-  const char *run[] = { kernprof, "-l", "-o", lprof, script, NULL };
-  const char *show[] = { python, "-m", "line_profiler", lprof, NULL };
+  g_autofree char *lprof = NULL;
   g_autofree char *report = NULL;
-  int status;
-  if (!g_spawn_sync (dir, (char **) run, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                     NULL, NULL, &status, NULL) || !g_spawn_check_wait_status (status, NULL)
-      || !g_spawn_sync (dir, (char **) show, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &report, NULL, &status, NULL)
-      || !g_spawn_check_wait_status (status, NULL))
-    {
-      g_test_skip ("kernprof or python -m line_profiler did not run");
-      return;
-    }
+  if (!fixture_kernprof (&lprof, &report))
+    return;
 
   PyroWindow *window = open_file (lprof);
   PyroDocument *doc = pyro_window_get_document (window);
