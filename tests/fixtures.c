@@ -140,7 +140,24 @@ static const char kernprof_script[] =
   "main()\n";
 
 gboolean
-fixture_kernprof (char **lprof, char **report)
+fixture_run (const char *dir, const char *const *argv, char **out)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL, *ignored = NULL;
+  int status;
+  if (!g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                     out != NULL ? out : &ignored, &err, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    {
+      g_autofree char *message = g_strdup_printf ("%s failed: %s %s", argv[0], error->message, err ? err : "");
+      g_test_skip (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+fixture_run_kernprof (char **lprof, char **report)
 {
   g_autofree char *kernprof = g_find_program_in_path ("kernprof");
   if (kernprof == NULL)
@@ -159,19 +176,72 @@ fixture_kernprof (char **lprof, char **report)
   const char *run[] = { kernprof, "-l", "-o", out, script, NULL };
   const char *show[] = { python, "-m", "line_profiler", out, NULL };
   g_autofree char *text = NULL;
-  g_autofree char *err = NULL;
-  int status;
-  if (!g_spawn_sync (dir, (char **) run, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, NULL)
-      || !g_spawn_check_wait_status (status, NULL)
-      || !g_spawn_sync (dir, (char **) show, NULL, G_SPAWN_DEFAULT, NULL, NULL, &text, &err, &status, NULL)
-      || !g_spawn_check_wait_status (status, NULL))
-    {
-      g_autofree char *msg = g_strdup_printf ("kernprof or python -m line_profiler did not run: %s",
-                                              err != NULL ? err : "");
-      g_test_skip (msg);
-      return FALSE;
-    }
+  if (!fixture_run (dir, run, NULL) || !fixture_run (dir, show, &text))
+    return FALSE;
   *lprof = g_steal_pointer (&out);
   *report = g_steal_pointer (&text);
+  return TRUE;
+}
+
+static const char mprof_script[] =
+  "import time\n"
+  "\n"
+  "@profile\n"
+  "def grow():\n"
+  "    data = bytearray(100 * 1024 * 1024)\n"
+  "    for i in range(0, len(data), 4096):\n"
+  "        data[i] = 1\n"
+  "    time.sleep(0.6)\n"
+  "    return data\n"
+  "\n"
+  "@profile\n"
+  "def main():\n"
+  "    time.sleep(0.3)\n"
+  "    d = grow()\n"
+  "    del d\n"
+  "    time.sleep(0.3)\n"
+  "\n"
+  "main()\n";
+
+gboolean
+fixture_run_mprof (char **dat, FixtureMprof *facts)
+{
+  g_autofree char *mprof = g_find_program_in_path ("mprof");
+  if (mprof == NULL)
+    mprof = g_find_program_in_path ("python3-mprof");
+  if (mprof == NULL)
+    {
+      g_test_skip ("memory_profiler's mprof is not installed (Debian: python3-memory-profiler)");
+      return FALSE;
+    }
+  g_autofree char *script = fixture_write_temp ("alloc.py", mprof_script, -1);
+  g_autofree char *dir = g_path_get_dirname (script);
+  g_autofree char *out = fixture_temp_path ("mprofile_alloc.dat");
+  const char *argv[] = { mprof, "run", "--interval", "0.05", "-o", out, "alloc.py", NULL };
+  if (!fixture_run (dir, argv, NULL))
+    return FALSE;
+
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (out, &text, NULL, NULL));
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  FixtureMprof f = { 0 };
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto (GStrv) w = g_strsplit (lines[i], " ", -1);
+      if (g_strv_length (w) == 3 && g_str_equal (w[0], "MEM") && g_ascii_strtod (w[1], NULL) > f.max_mib)
+        {
+          f.max_mib = g_ascii_strtod (w[1], NULL);
+          f.max_time = g_ascii_strtod (w[2], NULL);
+        }
+      if (g_strv_length (w) >= 6 && g_str_equal (w[0], "FUNC") && g_str_equal (w[1], "__main__.grow"))
+        {
+          f.grow_mem_start = g_ascii_strtod (w[2], NULL);
+          f.grow_start = g_ascii_strtod (w[3], NULL);
+          f.grow_mem_end = g_ascii_strtod (w[4], NULL);
+          f.grow_end = g_ascii_strtod (w[5], NULL);
+        }
+    }
+  *facts = f;
+  *dat = g_steal_pointer (&out);
   return TRUE;
 }

@@ -25,8 +25,26 @@ void fixture_expect_error_text (const char *basename, const char *text, const ch
 double fixture_path_total (PyroProfile *profile, const char *const *names);
 #define FIXTURE_PATH(...) ((const char *const[]) { __VA_ARGS__, NULL })
 
+/* Runs @argv in @dir (NULL: the current one; the program looked up in PATH),
+ * its standard output in @out (nullable; captured either way so that it does
+ * not mix with the TAP output).  FALSE, with the test skipped and the
+ * program's error output as the reason, when it cannot run or fails. */
+gboolean fixture_run (const char *dir, const char *const *argv, char **out);
+
 /* Runs `kernprof -l` on a small script with two @profile functions (grow,
  * called 5 times with 5 timed lines; main with 4), then line_profiler's own
  * report of it (`python -m line_profiler`).  Sets @lprof and @report, or
  * skips the test with the reason and returns FALSE. */
-gboolean fixture_kernprof (char **lprof, char **report);
+gboolean fixture_run_kernprof (char **lprof, char **report);
+
+/* What a memory_profiler .dat says, read line by line independently of the
+ * reader: the highest MEM sample and grow()'s FUNC line. */
+typedef struct {
+  double max_mib, max_time;
+  double grow_start, grow_end, grow_mem_start, grow_mem_end;
+} FixtureMprof;
+
+/* Runs `mprof run` on a script whose main() sleeps, calls grow() (touches a
+ * 100 MiB bytearray and keeps it 0.6 s), frees it and sleeps.  Sets @dat and
+ * @facts, or skips the test with the reason and returns FALSE. */
+gboolean fixture_run_mprof (char **dat, FixtureMprof *facts);

@@ -6,24 +6,6 @@
 #include <math.h>
 #include <string.h>
 
-/* Runs @argv; FALSE (and the test skipped) when the program cannot run.
- * Its output is captured so that it does not mix with the TAP output. */
-static gboolean
-run (const char *const *argv)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *err = NULL, *out = NULL;
-  int status;
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error)
-      || !g_spawn_check_wait_status (status, &error))
-    {
-      g_autofree char *message = g_strdup_printf ("%s failed: %s %s", argv[0], error->message, err ? err : "");
-      g_test_skip (message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* Writes the pickle that the Python expression @expr makes with @protocol. */
 static char *
 python_pickle (const char *basename, const char *expr, int protocol)
@@ -33,7 +15,7 @@ python_pickle (const char *basename, const char *expr, int protocol)
                                            "open(sys.argv[1], 'wb').write(pickle.dumps(%s, protocol=%d))\n",
                                            expr, protocol);
   const char *argv[] = { "python3", "-c", code, path, NULL };
-  if (!run (argv))
+  if (!fixture_run (NULL, argv, NULL))
     return NULL;
   return g_steal_pointer (&path);
 }
@@ -197,7 +179,7 @@ test_lprof_kernprof (void)
 {
   g_autofree char *lprof = NULL;
   g_autofree char *report = NULL;
-  if (!fixture_kernprof (&lprof, &report))
+  if (!fixture_run_kernprof (&lprof, &report))
     return;
 
   g_autoptr (GError) error = NULL;

@@ -161,98 +161,14 @@ test_mprof_bad (void)
   fixture_expect_error_text ("mprofile_bad.dat", "CMDLINE x\n\n", "found none");
 }
 
-/* Runs @argv in @dir; FALSE (test skipped) when it cannot run. */
-static gboolean
-run (const char *dir, const char *const *argv, char **out)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *err = NULL, *ignored = NULL;
-  int status;
-  /* stdout is always captured: it must not mix with the TAP output */
-  if (!g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                     out != NULL ? out : &ignored, &err,
-                     &status, &error)
-      || !g_spawn_check_wait_status (status, &error))
-    {
-      g_autofree char *message = g_strdup_printf ("%s failed: %s %s", argv[0], error->message, err ? err : "");
-      g_test_skip (message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static const char alloc_script[] =
-  "import time\n"
-  "\n"
-  "@profile\n"
-  "def grow():\n"
-  "    data = bytearray(100 * 1024 * 1024)\n"
-  "    for i in range(0, len(data), 4096):\n"
-  "        data[i] = 1\n"
-  "    time.sleep(0.6)\n"
-  "    return data\n"
-  "\n"
-  "@profile\n"
-  "def main():\n"
-  "    time.sleep(0.3)\n"
-  "    d = grow()\n"
-  "    del d\n"
-  "    time.sleep(0.3)\n"
-  "\n"
-  "main()\n";
-
-typedef struct {
-  double max_mib, max_time;
-  double grow_start, grow_end, grow_mem_start, grow_mem_end;
-} DatFacts;
-
-/* What the .dat says, read line by line independently of the reader. */
-static DatFacts
-dat_facts (const char *path)
-{
-  g_autofree char *text = NULL;
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  DatFacts f = { 0 };
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_auto (GStrv) w = g_strsplit (lines[i], " ", -1);
-      if (g_strv_length (w) == 3 && g_str_equal (w[0], "MEM") && g_ascii_strtod (w[1], NULL) > f.max_mib)
-        {
-          f.max_mib = g_ascii_strtod (w[1], NULL);
-          f.max_time = g_ascii_strtod (w[2], NULL);
-        }
-      if (g_strv_length (w) >= 6 && g_str_equal (w[0], "FUNC") && g_str_equal (w[1], "__main__.grow"))
-        {
-          f.grow_mem_start = g_ascii_strtod (w[2], NULL);
-          f.grow_start = g_ascii_strtod (w[3], NULL);
-          f.grow_mem_end = g_ascii_strtod (w[4], NULL);
-          f.grow_end = g_ascii_strtod (w[5], NULL);
-        }
-    }
-  return f;
-}
-
 static void
 test_mprof_real (void)
 {
-  g_autofree char *mprof = g_find_program_in_path ("mprof");
-  if (mprof == NULL)
-    mprof = g_find_program_in_path ("python3-mprof");
-  if (mprof == NULL)
-    {
-      g_test_skip ("memory_profiler's mprof is not installed (Debian: python3-memory-profiler)");
-      return;
-    }
-  g_autofree char *script = fixture_write_temp ("alloc.py", alloc_script, -1);
-  g_autofree char *dir = g_path_get_dirname (script);
-  g_autofree char *dat = fixture_temp_path ("mprofile_alloc.dat");
-  const char *argv[] = { mprof, "run", "--interval", "0.05", "-o", dat, "alloc.py", NULL };
-  g_autofree char *out = NULL;
-  if (!run (dir, argv, &out))
+  g_autofree char *dat = NULL;
+  FixtureMprof f;
+  if (!fixture_run_mprof (&dat, &f))
     return;
 
-  DatFacts f = dat_facts (dat);
   g_assert_cmpfloat (f.grow_end, >, f.grow_start);
   g_autoptr (GError) error = NULL;
   g_autoptr (PyroProfile) p = pyro_format_load_file (dat, NULL, NULL, NULL, &error);
@@ -297,7 +213,7 @@ test_mprof_real (void)
     return;
   g_autofree char *json = NULL;
   const char *info[] = { bin, "info", "--format", "json", dat, NULL };
-  g_assert_true (run (NULL, info, &json));
+  g_assert_true (fixture_run (NULL, info, &json));
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
   JsonObject *root = json_node_get_object (json_parser_get_root (parser));

@@ -12,73 +12,15 @@
 
 #define MIB (1024.0 * 1024.0)
 
-static const char alloc_script[] =
-  "import time\n"
-  "\n"
-  "@profile\n"
-  "def grow():\n"
-  "    data = bytearray(100 * 1024 * 1024)\n"
-  "    for i in range(0, len(data), 4096):\n"
-  "        data[i] = 1\n"
-  "    time.sleep(0.5)\n"
-  "    return data\n"
-  "\n"
-  "@profile\n"
-  "def main():\n"
-  "    time.sleep(0.3)\n"
-  "    d = grow()\n"
-  "    del d\n"
-  "    time.sleep(0.3)\n"
-  "\n"
-  "main()\n";
-
 static void
 test_mprof_peak (void)
 {
-  g_autofree char *mprof = g_find_program_in_path ("mprof");
-  if (mprof == NULL)
-    mprof = g_find_program_in_path ("python3-mprof");
-  if (mprof == NULL)
-    {
-      g_test_skip ("memory_profiler's mprof is not installed (Debian: python3-memory-profiler)");
-      return;
-    }
-  g_autofree char *script = fixture_write_temp ("alloc.py", alloc_script, -1);
-  g_autofree char *dir = g_path_get_dirname (script);
-  g_autofree char *dat = fixture_temp_path ("mprofile_timeline.dat");
-  const char *argv[] = { mprof, "run", "--interval", "0.05", "-o", dat, "alloc.py", NULL };
-  g_autofree char *out = NULL, *err = NULL;
-  int status = 0;
-  if (!g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL)
-      || !g_spawn_check_wait_status (status, NULL))
-    {
-      g_autofree char *why = g_strdup_printf ("mprof run failed: %s", err != NULL ? err : "");
-      g_test_skip (why);
-      return;
-    }
-
-  /* the file's own maximum and grow's span, read line by line */
-  g_autofree char *text = NULL;
-  g_assert_true (g_file_get_contents (dat, &text, NULL, NULL));
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  double max_mib = 0, first_time = -1, grow_start = -1, grow_end = -1;
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_auto (GStrv) w = g_strsplit_set (lines[i], " ", -1);
-      if (g_strcmp0 (w[0], "MEM") == 0 && g_strv_length (w) >= 3)
-        {
-          max_mib = MAX (max_mib, g_ascii_strtod (w[1], NULL));
-          if (first_time < 0)
-            first_time = g_ascii_strtod (w[2], NULL);
-        }
-      if (g_strcmp0 (w[0], "FUNC") == 0 && g_strv_length (w) >= 6 && strstr (w[1], "grow") != NULL)
-        {
-          grow_start = g_ascii_strtod (w[3], NULL);
-          grow_end = g_ascii_strtod (w[5], NULL);
-        }
-    }
-  g_assert_cmpfloat (max_mib, >, 100);
-  g_assert_cmpfloat (grow_end, >, grow_start);
+  g_autofree char *dat = NULL;
+  FixtureMprof f;
+  if (!fixture_run_mprof (&dat, &f))
+    return;
+  g_assert_cmpfloat (f.max_mib, >, 100);
+  g_assert_cmpfloat (f.grow_end, >, f.grow_start);
 
   g_autoptr (GError) error = NULL;
   g_autoptr (PyroProfile) p = pyro_format_load_file (dat, NULL, NULL, NULL, &error);
@@ -88,7 +30,7 @@ test_mprof_peak (void)
   g_assert_cmpuint (tl->counters->len, >=, 1);
   g_assert_cmpuint (tl->charts->len, >=, 1);
   const PyroTimelineCounter *rss = &g_array_index (tl->counters, PyroTimelineCounter, 0);
-  g_assert_cmpfloat (fabs (rss->max - max_mib * MIB), <=, 0.05 * max_mib * MIB);
+  g_assert_cmpfloat (fabs (rss->max - f.max_mib * MIB), <=, 0.05 * f.max_mib * MIB);
 
   /* grow's mark spans its FUNC times, sits below main's, and holds the peak */
   guint grow = G_MAXUINT, main_mark = G_MAXUINT;
@@ -103,7 +45,7 @@ test_mprof_peak (void)
   g_assert_cmpuint (grow, !=, G_MAXUINT);
   g_assert_cmpuint (main_mark, !=, G_MAXUINT);
   const PyroMark *g = &g_array_index (p->marks, PyroMark, grow);
-  g_assert_cmpfloat (fabs ((g->end - g->start) / 1e9 - (grow_end - grow_start)), <, 1e-3);
+  g_assert_cmpfloat (fabs ((g->end - g->start) / 1e9 - (f.grow_end - f.grow_start)), <, 1e-3);
   g_assert_cmpuint (g_array_index (tl->mark_row, guint32, grow), >,
                     g_array_index (tl->mark_row, guint32, main_mark));
   g_assert_cmpint (rss->max_time, >=, g->start);

@@ -332,7 +332,7 @@ test_source_line_profiler (void)
 {
   g_autofree char *lprof = NULL;
   g_autofree char *report = NULL;
-  if (!fixture_kernprof (&lprof, &report))
+  if (!fixture_run_kernprof (&lprof, &report))
     return;
 
   PyroWindow *window = open_file (lprof);
