@@ -400,6 +400,22 @@ test_attach_ratio (gconstpointer data)
   check_ratio_profile (profile, script);
 }
 
+/* Launches @argv under the standalone sampler and waits for its normal exit. */
+static PyroCPythonSampler *
+launch_to_exit (const char *const *argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PyroCPythonSampler) sampler = pyro_cpython_sampler_launch (argv, &error);
+  g_assert_no_error (error);
+  g_assert_true (pyro_cpython_sampler_start (sampler, &error));
+  g_assert_true (pyro_cpython_sampler_wait (sampler, &error));
+  g_assert_no_error (error);
+  g_assert_true (pyro_cpython_sampler_target_exited (sampler));
+  int status = pyro_cpython_sampler_get_exit_status (sampler);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  return g_steal_pointer (&sampler);
+}
+
 static void
 test_launch_ratio (gconstpointer data)
 {
@@ -407,22 +423,12 @@ test_launch_ratio (gconstpointer data)
   g_autofree char *script = NULL;
   g_autoptr (PyroCPythonSampler) sampler = NULL;
   g_autoptr (PyroProfile) profile = NULL;
-  g_autoptr (GError) error = NULL;
-  int status;
 
   if (!need_python (py))
     return;
   script = write_script ("ratio.py", ratio_script);
   /* Some seconds of work, then a normal exit. */
-  sampler = pyro_cpython_sampler_launch ((const char *const[]) { py->path, script, "300", NULL },
-                                         &error);
-  g_assert_no_error (error);
-  g_assert_true (pyro_cpython_sampler_start (sampler, &error));
-  g_assert_true (pyro_cpython_sampler_wait (sampler, &error));
-  g_assert_no_error (error);
-  g_assert_true (pyro_cpython_sampler_target_exited (sampler));
-  status = pyro_cpython_sampler_get_exit_status (sampler);
-  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  sampler = launch_to_exit ((const char *const[]) { py->path, script, "300", NULL });
   profile = pyro_cpython_sampler_take_profile (sampler);
   check_ratio_profile (profile, script);
 }
@@ -435,20 +441,13 @@ test_launch_short (gconstpointer data)
   g_autofree char *script = NULL;
   g_autoptr (PyroCPythonSampler) sampler = NULL;
   g_autoptr (PyroProfile) profile = NULL;
-  g_autoptr (GError) error = NULL;
   guint32 quick;
   guint hits = 0;
 
   if (!need_python (py))
     return;
   script = write_script ("short.py", short_script);
-  sampler = pyro_cpython_sampler_launch ((const char *const[]) { py->path, script, NULL }, &error);
-  g_assert_no_error (error);
-  g_assert_true (pyro_cpython_sampler_start (sampler, &error));
-  g_assert_true (pyro_cpython_sampler_wait (sampler, &error));
-  g_assert_no_error (error);
-  g_assert_true (pyro_cpython_sampler_target_exited (sampler));
-  g_assert_cmpint (pyro_cpython_sampler_get_exit_status (sampler), ==, 0);
+  sampler = launch_to_exit ((const char *const[]) { py->path, script, NULL });
   profile = pyro_cpython_sampler_take_profile (sampler);
   quick = find_func (profile, "quick", "short.py");
   if (quick == PYRO_NONE)
