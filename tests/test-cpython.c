@@ -977,6 +977,64 @@ test_unsupported_version (void)
   g_assert_nonnull (strstr (error->message, "3.11"));
 }
 
+/* The loader maps a library's whole file first and its segments over it
+ * after: a libpython caught in between is refused as not loaded yet (and
+ * tried again by the recorder), never read at the wrong place. */
+static void
+test_partly_loaded (void)
+{
+  static const char loader_c[] =
+    "#include <fcntl.h>\n"
+    "#include <sys/mman.h>\n"
+    "#include <sys/stat.h>\n"
+    "#include <unistd.h>\n"
+    "int main (int argc, char **argv) {\n"
+    "  struct stat st; int fd = open (argv[1], O_RDONLY);\n"
+    "  if (fd < 0 || fstat (fd, &st) != 0) return 1;\n"
+    "  if (mmap (0, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED) return 1;\n"
+    "  write (1, \"ready\\n\", 6); pause (); return 0; }\n";
+  g_autofree char *source = write_script ("first_mmap.c", loader_c);
+  g_autofree char *exe = g_build_filename (workdir, "first_mmap", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) cc = NULL;
+  guint tried = 0;
+
+  cc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_MERGE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
+                         &error, "cc", "-o", exe, source, NULL);
+  if (cc == NULL || !g_subprocess_wait_check (cc, NULL, NULL))
+    {
+      g_test_skip ("no C compiler to build the half-loading program");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (pythons); i++)
+    {
+      const Python *py = &pythons[i];
+      g_autofree char *bin = NULL, *prefix = NULL, *name = NULL, *lib = NULL;
+      g_autoptr (GSubprocess) proc = NULL;
+      g_autoptr (PyroCPythonTarget) target = NULL;
+
+      if (py->path == NULL || strcmp (py->label, "system") == 0)
+        continue;
+      bin = g_path_get_dirname (py->path);
+      prefix = g_path_get_dirname (bin);
+      name = g_strdup_printf ("libpython%s.so.1.0", py->label);
+      lib = g_build_filename (prefix, "lib", name, NULL);
+      if (!g_file_test (lib, G_FILE_TEST_EXISTS))
+        continue;
+      proc = start_ready ((const char *const[]) { exe, lib, NULL });
+      target = pyro_cpython_target_open (atoi (g_subprocess_get_identifier (proc)), &error);
+      stop_process (proc);
+      g_assert_null (target);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+      g_test_message ("%s: %s", py->label, error->message);
+      g_assert_nonnull (strstr (error->message, "not finished loading"));
+      g_clear_error (&error);
+      tried++;
+    }
+  if (tried == 0)
+    g_test_skip ("no CPython 3.11+ with a shared libpython on this machine");
+}
+
 static void
 test_no_such_process (void)
 {
@@ -1086,6 +1144,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cpython/errors/exit-mid-sample", test_exit_mid_sample);
   g_test_add_func ("/cpython/errors/not-python", test_not_python);
   g_test_add_func ("/cpython/errors/unsupported-version", test_unsupported_version);
+  g_test_add_func ("/cpython/errors/partly-loaded", test_partly_loaded);
   g_test_add_func ("/cpython/errors/no-such-process", test_no_such_process);
   g_test_add_func ("/cpython/errors/permission", test_permission);
   g_test_add_func ("/cpython/errors/permission/subprocess", test_permission_child);

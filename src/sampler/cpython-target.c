@@ -37,6 +37,9 @@ typedef struct {
   gboolean has_runtime;
   gboolean has_version;
   guint64 load_vaddr;   /* page-aligned p_vaddr of the first PT_LOAD */
+  gboolean runtime_loaded; /* _PyRuntime lies in a PT_LOAD */
+  gboolean runtime_in_file; /* ... in its file contents, not its zero-filled tail */
+  guint64 runtime_offset;  /* file offset of _PyRuntime's initial contents */
 } ElfFacts;
 
 char *
@@ -165,6 +168,18 @@ read_elf_facts (const char *path, ElfFacts *facts)
             }
         }
     }
+  if (facts->has_runtime)
+    for (size_t i = 0; i < n_phdr && !facts->runtime_loaded; i++)
+      {
+        GElf_Phdr phdr;
+        if (gelf_getphdr (elf, (int) i, &phdr) != NULL && phdr.p_type == PT_LOAD &&
+            facts->runtime >= phdr.p_vaddr && facts->runtime < phdr.p_vaddr + phdr.p_memsz)
+          {
+            facts->runtime_loaded = TRUE;
+            facts->runtime_in_file = facts->runtime < phdr.p_vaddr + phdr.p_filesz;
+            facts->runtime_offset = facts->runtime - phdr.p_vaddr + phdr.p_offset;
+          }
+      }
   elf_end (elf);
   close (fd);
   return have_load;
@@ -172,7 +187,10 @@ read_elf_facts (const char *path, ElfFacts *facts)
 
 typedef struct {
   char *path;
-  guint64 base;   /* start of the mapping at file offset 0 */
+  guint64 start;
+  guint64 end;
+  guint64 offset;   /* file offset mapped at start */
+  gboolean writable;
 } Mapping;
 
 static void
@@ -181,7 +199,7 @@ mapping_clear (gpointer data)
   g_free (((Mapping *) data)->path);
 }
 
-/* Every file-backed mapping at file offset 0, in address order. */
+/* Every mapping, in address order; anonymous ones have an empty path. */
 static GArray *
 read_mappings (guint32 pid, GError **error)
 {
@@ -217,10 +235,11 @@ read_mappings (guint32 pid, GError **error)
           consumed == 0)
         continue;
       file = lines[i] + consumed;
-      if (file[0] != '/' || offset != 0)
-        continue;
       m.path = g_strdup (file);
-      m.base = start;
+      m.start = start;
+      m.end = end;
+      m.offset = offset;
+      m.writable = perms[1] == 'w';
       g_array_append_val (maps, m);
     }
   return maps;
@@ -269,6 +288,28 @@ field_u64 (const guint8 *buf, guint32 offset)
   guint64 v;
   memcpy (&v, buf + offset, sizeof v);
   return v;
+}
+
+/* TRUE when the loader has mapped the writable segment holding _PyRuntime
+ * (from its place in @binary, unless it is zero-filled).  Until then (the
+ * loader maps the whole file read-only first, then each segment over it) the
+ * address shows other bytes of the file, and a reader that trusted them
+ * would follow garbage for the whole recording. */
+static gboolean
+runtime_segment_mapped (const GArray *maps, const char *binary, guint64 runtime,
+                        const ElfFacts *facts)
+{
+  for (guint i = 0; i < maps->len; i++)
+    {
+      const Mapping *m = &g_array_index (maps, Mapping, i);
+      if (runtime < m->start || runtime >= m->end)
+        continue;
+      if (!facts->runtime_in_file)
+        return m->writable;
+      return m->writable && strcmp (m->path, binary) == 0 &&
+             m->offset + (runtime - m->start) == facts->runtime_offset;
+    }
+  return FALSE;
 }
 
 /* 3.13+: the runtime begins with _Py_DebugOffsets, filled by the target's own
@@ -380,7 +421,7 @@ pyro_cpython_target_open (guint32 pid, GError **error)
   for (guint i = 0; i < maps->len; i++)
     {
       Mapping *m = &g_array_index (maps, Mapping, i);
-      if (exe != NULL && strcmp (m->path, exe) == 0)
+      if (m->offset == 0 && exe != NULL && strcmp (m->path, exe) == 0)
         {
           g_ptr_array_add (candidates, m);
           break;
@@ -390,7 +431,7 @@ pyro_cpython_target_open (guint32 pid, GError **error)
     {
       Mapping *m = &g_array_index (maps, Mapping, i);
       gboolean seen = FALSE;
-      if (!is_libpython (m->path))
+      if (m->offset != 0 || !is_libpython (m->path))
         continue;
       for (guint j = 0; j < candidates->len; j++)
         seen |= strcmp (((Mapping *) candidates->pdata[j])->path, m->path) == 0;
@@ -427,8 +468,15 @@ pyro_cpython_target_open (guint32 pid, GError **error)
   self->mem_fd = -1;
   self->binary = g_strdup (found->path);
   {
-    guint64 bias = found->base - facts.load_vaddr;
+    guint64 bias = found->start - facts.load_vaddr;
     self->runtime = bias + facts.runtime;
+    if (!facts.runtime_loaded || !runtime_segment_mapped (maps, found->path, self->runtime, &facts))
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                     "Process %u (%s) has not finished loading %s: its _PyRuntime is not "
+                     "mapped from the file yet", pid, comm, found->path);
+        return NULL;
+      }
     self->code_type = facts.code_type ? bias + facts.code_type : 0;
     if (facts.eval_start != 0)
       {
