@@ -400,8 +400,10 @@ pyro_callgraph_layout_new (const PyroCallGraph *graph, const PyroCallGraphSubset
           cluster->width = cb.UR.x - cb.LL.x;
           cluster->height = cb.UR.y - cb.LL.y;
         }
-      gvFreeLayout (graphviz_context, g);
     }
+  /* A layout that failed half-way holds memory too. */
+  if (self->boxes->len > 0)
+    gvFreeLayout (graphviz_context, g);
   agclose (g);
   pyro_callgraph_graphviz_unlock ();
 
