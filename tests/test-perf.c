@@ -12,6 +12,7 @@
 #include "formats/perf-data.h"
 #include "formats/reader.h"
 #include "symbols/demangle.h"
+#include "symbols/symbolizer.h"
 #include "fixtures.h"
 
 #include <glib/gstdio.h>
@@ -71,7 +72,8 @@ typedef struct {
   char *zstd_data;   /* -z */
   char *pipe_data;   /* -o - */
   char *multi_data;  /* -e cpu-clock,page-faults */
-  char *gone_data;   /* a program deleted after recording, no build-id cache */
+  char *gone_data;   /* a program moved away after recording, no build-id cache */
+  char *symfs;       /* where it went: under this directory, at its old path */
   char *changed_data;/* a program rebuilt differently after recording */
   char *prog_c;
 } Recordings;
@@ -217,7 +219,11 @@ make_recordings (void)
       || (rec.changed_data = record ("changed.data", fp_args, "./changed/prog", FALSE)) == NULL)
     return;
   g_autofree char *gone_bin = g_build_filename (gone_dir, "prog", NULL);
-  g_unlink (gone_bin);
+  rec.symfs = g_build_filename (rec.dir, "symfs", NULL);
+  g_autofree char *kept_dir = g_build_filename (rec.symfs, gone_dir, NULL);
+  g_autofree char *kept_bin = g_build_filename (kept_dir, "prog", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (kept_dir, 0755), ==, 0);
+  g_assert_cmpint (g_rename (gone_bin, kept_bin), ==, 0);
   compile (changed_again);
 }
 
@@ -1027,6 +1033,23 @@ test_missing_binary (void)
   g_assert_cmpuint (mentions, ==, 1);
 }
 
+/* With --symfs-style lookup, the moved program is found under its old path
+ * below the directory, with its functions and lines. */
+static void
+test_symfs (void)
+{
+  if (skip_without_recordings ())
+    return;
+  pyro_symbolizer_set_symfs (rec.symfs);
+  g_autoptr (PyroProfile) p = load (rec.gone_data);
+  pyro_symbolizer_set_symfs (NULL);
+  for (guint i = 0; i < p->warnings->len; i++)
+    g_assert_null (strstr (g_ptr_array_index (p->warnings, i), "gone/prog: not found"));
+  guint32 work = fixture_func (p, "exe_work");
+  g_assert_cmpuint (work, !=, PYRO_NONE);
+  g_assert_nonnull (strstr (pyro_profile_func_file (p, work), "prog.c"));
+}
+
 static void
 test_changed_binary (void)
 {
@@ -1067,6 +1090,7 @@ main (int argc, char **argv)
   g_test_add_func ("/perf/events/several", test_several_events);
   g_test_add_func ("/perf/symbols/missing-binary", test_missing_binary);
   g_test_add_func ("/perf/symbols/changed-binary", test_changed_binary);
+  g_test_add_func ("/perf/symbols/symfs", test_symfs);
   g_test_add_func ("/perf/frame-pointers/matches-perf-report", test_fp_matches_perf_report);
   g_test_add_func ("/perf/frame-pointers/hot-line", test_hot_line);
   g_test_add_func ("/perf/frame-pointers/cli-lines", test_cli_lines);

@@ -20,6 +20,19 @@ static const Dwfl_Callbacks offline_callbacks = {
   .debuginfo_path = &debuginfo_path,
 };
 
+/* Set: binaries and debug files are looked up under this directory instead
+ * of /, like perf report --symfs. */
+static char *symfs;
+
+void
+pyro_elf_module_set_symfs (const char *dir)
+{
+  g_free (symfs);
+  g_free (debuginfo_path);
+  symfs = g_strdup (dir);
+  debuginfo_path = dir != NULL ? g_strdup_printf ("-.debug:%s/usr/lib/debug", dir) : NULL;
+}
+
 static char *
 build_id_cache_path (const guint8 *build_id, gsize len)
 {
@@ -30,7 +43,8 @@ build_id_cache_path (const guint8 *build_id, gsize len)
     g_string_append_printf (hex, "%02x", build_id[i]);
   g_autofree char *first = g_strdup_printf ("%02x", build_id[0]);
   g_autofree char *rest = g_string_free (hex, FALSE);
-  return g_build_filename (g_get_home_dir (), ".debug", ".build-id", first, rest, "elf", NULL);
+  return g_build_filename (symfs != NULL ? symfs : g_get_home_dir (), ".debug", ".build-id", first,
+                           rest, "elf", NULL);
 }
 
 static gboolean
@@ -107,6 +121,9 @@ pyro_elf_module_open (const char *path, const guint8 *build_id, gsize build_id_l
   self->segments = g_array_new (FALSE, FALSE, sizeof (PyroElfSegment));
   self->state = PYRO_ELF_MODULE_MISSING;
 
+  g_autofree char *rooted = symfs != NULL ? g_build_filename (symfs, path, NULL) : NULL;
+  if (rooted != NULL)
+    path = rooted;
   gboolean opened = report (self, path);
   if (opened && build_id != NULL && build_id_len > 0 && !build_id_matches (self, build_id, build_id_len))
     {

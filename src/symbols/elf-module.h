@@ -47,6 +47,10 @@ PyroElfModule *pyro_elf_module_open (const char *path, const guint8 *build_id,
                                      gsize build_id_len);
 void pyro_elf_module_free (PyroElfModule *self);
 
+/* Looks binaries and their debug files up under @dir (NULL: under /) in
+ * every module opened from now on. */
+void pyro_elf_module_set_symfs (const char *dir);
+
 /* Link-time address of file offset @offset, or FALSE outside every segment. */
 gboolean pyro_elf_module_offset_to_vaddr (const PyroElfModule *self, guint64 offset,
                                           guint64 *vaddr);

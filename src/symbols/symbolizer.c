@@ -440,6 +440,12 @@ same_build_id (GBytes *recorded, GBytes *running)
 static char *kernel_symbols_file;
 
 void
+pyro_symbolizer_set_symfs (const char *dir)
+{
+  pyro_elf_module_set_symfs (dir);
+}
+
+void
 pyro_symbolizer_set_kernel_symbols_file (const char *path)
 {
   g_free (kernel_symbols_file);

@@ -61,6 +61,13 @@ void  pyro_symbolizer_set_kernel_build_id (PyroSymbolizer *self, const guint8 *b
  * of the load.  Call it before any trace is loaded. */
 void  pyro_symbolizer_set_kernel_symbols_file (const char *path);
 
+/* From now on, every symbolizer looks binaries and their debug files up
+ * under @dir instead of / (NULL: / again), as perf report --symfs does: for
+ * traces recorded on another machine whose files were copied under @dir, and
+ * for fuzz targets, which point it at an empty directory so that a load
+ * never depends on, or spends its time in, the machine's own binaries. */
+void  pyro_symbolizer_set_symfs (const char *dir);
+
 /* Modules (each file's ELF and the addresses already resolved in it), names
  * and kernel symbols, kept from one symbolizer to the next: the reads of a
  * file that grows (a live recording) then resolve only the addresses they
