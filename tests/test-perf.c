@@ -1048,6 +1048,13 @@ test_symfs (void)
   guint32 work = fixture_func (p, "exe_work");
   g_assert_cmpuint (work, !=, PYRO_NONE);
   g_assert_nonnull (strstr (pyro_profile_func_file (p, work), "prog.c"));
+
+  const char *const argv[] = { g_getenv ("PYRO_BIN"), "report", "--symfs", rec.symfs, rec.gone_data,
+                               NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_assert_true (run (argv, NULL, &out, &err));
+  g_assert_nonnull (strstr (out, "exe_work"));
+  g_assert_null (strstr (err, "gone/prog: not found"));
 }
 
 static void

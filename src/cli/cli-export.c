@@ -54,15 +54,19 @@ pyro_cli_export (int argc, char **argv)
   g_autofree char *view = NULL;
   int width = 0;
   int scale = 1;
+  g_autofree char *symfs = NULL;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("Write to OUT; its extension picks the format (.png, .svg, .pdf, .folded, .speedscope.json, .syscap; .dot for the call graph)"), "OUT" },
     { "view", 0, 0, G_OPTION_ARG_STRING, &view, N_("The view to paint: flame (default), icicle, squaremap or callgraph"), "VIEW" },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Width of the image in pixels (default 1600)"), "PIXELS" },
     { "scale", 0, 0, G_OPTION_ARG_INT, &scale, N_("Pixels per image pixel in a PNG: 1 (default) or 2 for high-density screens"), "1|2" },
+    { "symfs", 0, 0, G_OPTION_ARG_FILENAME, &symfs, N_("Look binaries and their debug files up under DIR instead of /"), "DIR" },
     { NULL },
   };
   if (!pyro_cli_parse ("export", "FILE -o OUT", _("Writes a view of a trace as an image or document, or the trace as folded stacks."),
                        entries, &argc, &argv))
+    return PYRO_EXIT_USAGE;
+  if (!pyro_cli_use_symfs ("export", symfs))
     return PYRO_EXIT_USAGE;
   if (argc != 2 || out_path == NULL)
     return pyro_cli_fail ("export", PYRO_EXIT_USAGE, _("expected FILE and -o OUT (see 'pyrometer export --help')"));

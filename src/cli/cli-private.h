@@ -25,6 +25,9 @@ gboolean pyro_cli_parse (const char *name, const char *usage, const char *descri
                          const GOptionEntry *entries, int *argc, char ***argv);
 /* Loads @path, printing "pyrometer: MESSAGE" on failure. */
 PyroProfile *pyro_cli_load (const char *path);
+/* --symfs DIR: binaries are looked up under @dir (NULL: nothing to do).
+ * FALSE, having said why, when @dir is not a directory. */
+gboolean pyro_cli_use_symfs (const char *name, const char *dir);
 /* Prints @builder's root as pretty JSON on stdout. */
 void pyro_cli_print_json (JsonBuilder *builder);
 /* Prints "pyrometer NAME: MESSAGE" on stderr and returns @status. */

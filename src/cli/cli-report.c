@@ -199,15 +199,19 @@ pyro_cli_report (int argc, char **argv)
   g_autofree char *format = NULL;
   g_autofree char *lines = NULL;
   g_autofree char *event = NULL;
+  g_autofree char *symfs = NULL;
   const GOptionEntry entries[] = {
     { "top", 'n', 0, G_OPTION_ARG_INT, &top, N_("Show the N hottest functions (default 20)"), "N" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: text or json"), "text|json" },
     { "lines", 0, 0, G_OPTION_ARG_FILENAME, &lines, N_("Print the self and total cost of each line of SOURCE instead"), "SOURCE" },
     { "event", 0, 0, G_OPTION_ARG_STRING, &event, N_("perf.data with several events: weigh by EVENT instead of the first"), "EVENT" },
+    { "symfs", 0, 0, G_OPTION_ARG_FILENAME, &symfs, N_("Look binaries and their debug files up under DIR instead of /"), "DIR" },
     { NULL },
   };
   if (!pyro_cli_parse ("report", "FILE", _("Prints the functions with the most self cost."),
                        entries, &argc, &argv))
+    return PYRO_EXIT_USAGE;
+  if (!pyro_cli_use_symfs ("report", symfs))
     return PYRO_EXIT_USAGE;
   if (argc != 2)
     return pyro_cli_fail ("report", PYRO_EXIT_USAGE, _("expected one FILE (see 'pyrometer report --help')"));

@@ -1,6 +1,7 @@
 #include "cli.h"
 #include "cli-private.h"
 #include "formats/reader.h"
+#include "symbols/symbolizer.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
@@ -86,6 +87,20 @@ pyro_cli_fail (const char *name, int status, const char *format, ...)
   va_end (args);
   fprintf (stderr, "pyrometer %s: %s\n", name, message);
   return status;
+}
+
+gboolean
+pyro_cli_use_symfs (const char *name, const char *dir)
+{
+  if (dir == NULL)
+    return TRUE;
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      pyro_cli_fail (name, PYRO_EXIT_USAGE, _("--symfs takes a directory, not '%s'"), dir);
+      return FALSE;
+    }
+  pyro_symbolizer_set_symfs (dir);
+  return TRUE;
 }
 
 PyroProfile *
