@@ -345,7 +345,11 @@ check_ratio_profile (PyroProfile *p, const char *script)
         }
     }
   g_assert_cmpfloat (in_a + in_b, >=, 200);
-  if (fabs (100 * in_a / (in_a + in_b) - 75) > 5)
+  /* Wall-clock samples: when a loaded machine preempts the target, the
+   * whole wait is charged to the function it stopped in, a few long waits
+   * move the split by several points (70% seen at load 5). */
+  const double tolerance = 7.5;
+  if (fabs (100 * in_a / (in_a + in_b) - 75) > tolerance)
     {
       g_autoptr (GHashTable) leaves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       GHashTableIter it;
@@ -367,7 +371,7 @@ check_ratio_profile (PyroProfile *p, const char *script)
     }
   g_test_message ("busy_a %.0f samples, busy_b %.0f: %.1f%% in busy_a (expected 75%%)", in_a,
                   in_b, 100 * in_a / (in_a + in_b));
-  g_assert_cmpfloat (fabs (100 * in_a / (in_a + in_b) - 75), <=, 5);
+  g_assert_cmpfloat (fabs (100 * in_a / (in_a + in_b) - 75), <=, tolerance);
 
   g_hash_table_iter_init (&iter, line_hits);
   while (g_hash_table_iter_next (&iter, &key, &value))
