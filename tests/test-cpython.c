@@ -238,6 +238,31 @@ write_script (const char *name, const char *text)
   return path;
 }
 
+/* Compiles @source (written as @name.c) with cc and @flags into @output in
+ * the work directory; returns the output's path, or NULL when there is no
+ * working C compiler. */
+static char *
+build_c (const char *name, const char *source, const char *output, const char *const *flags)
+{
+  g_autofree char *c_name = g_strconcat (name, ".c", NULL);
+  g_autofree char *c_file = write_script (c_name, source);
+  g_autofree char *out = g_build_filename (workdir, output, NULL);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) "cc");
+  for (; flags != NULL && *flags != NULL; flags++)
+    g_ptr_array_add (argv, (gpointer) *flags);
+  g_ptr_array_add (argv, (gpointer) "-o");
+  g_ptr_array_add (argv, out);
+  g_ptr_array_add (argv, c_file);
+  g_ptr_array_add (argv, NULL);
+  g_autoptr (GSubprocess) cc = g_subprocess_newv ((const char *const *) argv->pdata,
+                                                  G_SUBPROCESS_FLAGS_STDERR_MERGE |
+                                                  G_SUBPROCESS_FLAGS_STDOUT_SILENCE, NULL);
+  if (cc == NULL || !g_subprocess_wait_check (cc, NULL, NULL))
+    return NULL;
+  return g_steal_pointer (&out);
+}
+
 /* Starts @argv and waits for its "ready" line. */
 static GSubprocess *
 start_ready (const char *const *argv)
@@ -729,21 +754,17 @@ static void
 test_mixed (gconstpointer data)
 {
   const Python *py = data;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *c_file = NULL;
-  g_autofree char *lib = g_build_filename (workdir, "libhot.so", NULL);
+  g_autofree char *lib = NULL;
   g_autofree char *script = NULL;
-  g_autoptr (GSubprocess) cc = NULL;
   g_autoptr (PyroProfile) p = NULL;
   guint32 hot, call_c;
   guint in_hot = 0, under_line = 0;
 
   if (!need_python (py))
     return;
-  c_file = write_script ("hot.c", hot_c_source);
-  cc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_MERGE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
-                         "cc", "-O1", "-g", "-shared", "-fPIC", "-o", lib, c_file, NULL);
-  if (cc == NULL || !g_subprocess_wait_check (cc, NULL, NULL))
+  lib = build_c ("hot", hot_c_source, "libhot.so",
+                 (const char *const[]) { "-O1", "-g", "-shared", "-fPIC", NULL });
+  if (lib == NULL)
     {
       g_test_skip ("no C compiler to build the shared library");
       return;
@@ -957,16 +978,13 @@ test_unsupported_version (void)
     "const unsigned int Py_Version = 0x036302f0;\n"
     "char _PyRuntime[8192];\n"
     "int main (void) { write (1, \"ready\\n\", 6); pause (); return 0; }\n";
-  g_autofree char *source = write_script ("fake_python.c", fake_c);
-  g_autofree char *exe = g_build_filename (workdir, "fake_python", NULL);
+  g_autofree char *exe = build_c ("fake_python", fake_c, "fake_python",
+                                  (const char *const[]) { "-rdynamic", NULL });
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) cc = NULL;
   g_autoptr (GSubprocess) proc = NULL;
   g_autoptr (PyroCPythonTarget) target = NULL;
 
-  cc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_MERGE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
-                         &error, "cc", "-rdynamic", "-o", exe, source, NULL);
-  if (cc == NULL || !g_subprocess_wait_check (cc, NULL, NULL))
+  if (exe == NULL)
     {
       g_test_skip ("no C compiler to build a fake Python 3.99");
       return;
@@ -997,15 +1015,11 @@ test_partly_loaded (void)
     "  if (fd < 0 || fstat (fd, &st) != 0) return 1;\n"
     "  if (mmap (0, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED) return 1;\n"
     "  write (1, \"ready\\n\", 6); pause (); return 0; }\n";
-  g_autofree char *source = write_script ("first_mmap.c", loader_c);
-  g_autofree char *exe = g_build_filename (workdir, "first_mmap", NULL);
+  g_autofree char *exe = build_c ("first_mmap", loader_c, "first_mmap", NULL);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) cc = NULL;
   guint tried = 0;
 
-  cc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_MERGE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
-                         &error, "cc", "-o", exe, source, NULL);
-  if (cc == NULL || !g_subprocess_wait_check (cc, NULL, NULL))
+  if (exe == NULL)
     {
       g_test_skip ("no C compiler to build the half-loading program");
       return;
